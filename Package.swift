@@ -1,0 +1,39 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Hot loops live in C (CKernels) with per-function CPU targets, so the Swift targets need no unsafe flags.
+let optimize: [SwiftSetting] = []
+
+let package = Package(
+    name: "YOLOPose",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "YOLOPose", targets: ["YOLOModel", "YOLOFormats", "YOLONN", "YOLOTensor"]),
+        .executable(name: "yolo", targets: ["yolo"]),
+        .executable(name: "yolo-bench", targets: ["YOLOBench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    ],
+    targets: [
+        .target(name: "CKernels", path: "Sources/CKernels",
+                cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])],
+                linkerSettings: [.linkedLibrary("dnnl")]),
+        .target(name: "YOLOTensor", dependencies: ["CKernels"], swiftSettings: optimize),
+        .target(name: "YOLONN", dependencies: ["YOLOTensor"], swiftSettings: optimize),
+        .target(name: "YOLOFormats", swiftSettings: optimize),
+        .target(name: "YOLOModel",
+                dependencies: ["YOLONN", "YOLOFormats", .product(name: "Yams", package: "Yams")],
+                resources: [.copy("Resources/cfg")], swiftSettings: optimize),
+        .target(name: "YOLOCLI", dependencies: ["YOLOModel"], swiftSettings: optimize),
+        .executableTarget(name: "yolo", dependencies: ["YOLOCLI"]),
+        .executableTarget(name: "YOLOBench", dependencies: ["YOLOModel"], path: "Benchmarks/YOLOBench",
+                          swiftSettings: optimize),
+        .target(name: "YOLOTestSupport", dependencies: ["YOLOTensor", "YOLOFormats"], path: "Tests/YOLOTestSupport"),
+        .testTarget(name: "YOLOTensorTests", dependencies: ["YOLOTensor", "YOLONN", "YOLOTestSupport"]),
+        .testTarget(name: "YOLOFormatsTests", dependencies: ["YOLOFormats", "YOLOTestSupport"]),
+        .testTarget(name: "YOLOModelTests", dependencies: ["YOLOModel", "YOLOTestSupport"]),
+        .testTarget(name: "YOLOCLITests", dependencies: ["YOLOTestSupport"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,257 @@
+/* oneDNN 2.6 convolution wrapper: one object per (geometry, post-ops), weights reordered once. */
+#include "ckernels.h"
+#include <oneapi/dnnl/dnnl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static dnnl_engine_t g_engine;
+static dnnl_stream_t g_stream;
+static pthread_once_t g_once = PTHREAD_ONCE_INIT;
+static int g_init_status = 0;
+
+static void init_engine(void) {
+    if (dnnl_engine_create(&g_engine, dnnl_cpu, 0) != dnnl_success) { g_init_status = -1; return; }
+    if (dnnl_stream_create(&g_stream, g_engine, dnnl_stream_default_flags) != dnnl_success) g_init_status = -1;
+}
+
+struct yk_conv {
+    yk_conv_params p;
+    int oh, ow;
+    dnnl_memory_desc_t src_md, wei_user_md, bias_md, dst_md, wei_md;
+    dnnl_primitive_desc_t pd;
+    dnnl_primitive_t prim;
+    void *wei;            /* weights in the primitive's layout */
+    size_t wei_size;
+    char impl[128];
+    /* training: created on first backward */
+    dnnl_primitive_desc_t bwd_d_pd, bwd_w_pd;
+    dnnl_primitive_t bwd_d, bwd_w;
+    dnnl_memory_desc_t bwd_d_wei_md, bwd_w_dwei_md;
+};
+
+#define CHECK(call, what) do { dnnl_status_t s_ = (call); if (s_ != dnnl_success) { \
+    if (err) snprintf(err, (size_t)errlen, "oneDNN %s failed (status %d)", what, (int)s_); goto fail; } } while (0)
+
+static void weight_dims(const yk_conv_params *p, dnnl_dims_t d, int *nd) {
+    if (p->groups > 1) {
+        d[0] = p->groups; d[1] = p->oc / p->groups; d[2] = p->ic / p->groups; d[3] = p->kh; d[4] = p->kw; *nd = 5;
+    } else {
+        d[0] = p->oc; d[1] = p->ic; d[2] = p->kh; d[3] = p->kw; *nd = 4;
+    }
+}
+
+static int init_desc(const yk_conv *c, dnnl_convolution_desc_t *cd, dnnl_prop_kind_t kind,
+                     const dnnl_memory_desc_t *wei_any) {
+    const yk_conv_params *p = &c->p;
+    dnnl_dims_t strides = {p->sh, p->sw};
+    dnnl_dims_t dil = {p->dh - 1, p->dw - 1};
+    dnnl_dims_t pl = {p->ph, p->pw};
+    int ekh = p->dh * (p->kh - 1) + 1, ekw = p->dw * (p->kw - 1) + 1;
+    dnnl_dims_t pr = {(c->oh - 1) * p->sh + ekh - p->ih - p->ph, (c->ow - 1) * p->sw + ekw - p->iw - p->pw};
+    return dnnl_dilated_convolution_forward_desc_init(cd, kind, dnnl_convolution_direct, &c->src_md, wei_any,
+                                                      p->has_bias ? &c->bias_md : NULL, &c->dst_md,
+                                                      strides, dil, pl, pr) == dnnl_success ? 0 : -1;
+}
+
+yk_conv *yk_conv_create(const yk_conv_params *p, char *err, int errlen) {
+    pthread_once(&g_once, init_engine);
+    if (g_init_status != 0) { if (err) snprintf(err, (size_t)errlen, "oneDNN engine creation failed"); return NULL; }
+    yk_conv *c = calloc(1, sizeof(yk_conv));
+    dnnl_primitive_attr_t attr = NULL;
+    dnnl_post_ops_t po = NULL;
+    if (!c) return NULL;
+    c->p = *p;
+    int ekh = p->dh * (p->kh - 1) + 1, ekw = p->dw * (p->kw - 1) + 1;
+    c->oh = (p->ih + 2 * p->ph - ekh) / p->sh + 1;
+    c->ow = (p->iw + 2 * p->pw - ekw) / p->sw + 1;
+    if (c->oh <= 0 || c->ow <= 0) { if (err) snprintf(err, (size_t)errlen, "empty output %dx%d", c->oh, c->ow); goto fail; }
+    dnnl_dims_t sd = {p->n, p->ic, p->ih, p->iw}, dd = {p->n, p->oc, c->oh, c->ow}, bd = {p->oc}, wd;
+    int wnd;
+    weight_dims(p, wd, &wnd);
+    CHECK(dnnl_memory_desc_init_by_tag(&c->src_md, 4, sd, dnnl_f32, dnnl_nhwc), "src desc");
+    CHECK(dnnl_memory_desc_init_by_tag(&c->dst_md, 4, dd, dnnl_f32, dnnl_nhwc), "dst desc");
+    CHECK(dnnl_memory_desc_init_by_tag(&c->bias_md, 1, bd, dnnl_f32, dnnl_x), "bias desc");
+    CHECK(dnnl_memory_desc_init_by_tag(&c->wei_user_md, wnd, wd, dnnl_f32, wnd == 5 ? dnnl_goihw : dnnl_oihw), "weights desc");
+    dnnl_memory_desc_t wany;
+    CHECK(dnnl_memory_desc_init_by_tag(&wany, wnd, wd, dnnl_f32, dnnl_format_tag_any), "weights any");
+    dnnl_convolution_desc_t cd;
+    if (init_desc(c, &cd, p->training ? dnnl_forward_training : dnnl_forward_inference, &wany) != 0) {
+        if (err) snprintf(err, (size_t)errlen, "convolution descriptor rejected"); goto fail;
+    }
+    CHECK(dnnl_primitive_attr_create(&attr), "attr");
+    CHECK(dnnl_post_ops_create(&po), "post ops");
+    if (p->post_silu) CHECK(dnnl_post_ops_append_eltwise(po, 1.0f, dnnl_eltwise_swish, 1.0f, 0.0f), "swish post-op");
+    if (p->post_add) CHECK(dnnl_post_ops_append_binary(po, dnnl_binary_add, &c->dst_md), "add post-op");
+    CHECK(dnnl_primitive_attr_set_post_ops(attr, po), "set post ops");
+    CHECK(dnnl_primitive_desc_create(&c->pd, &cd, attr, g_engine, NULL), "primitive desc");
+    CHECK(dnnl_primitive_create(&c->prim, c->pd), "primitive");
+    const char *impl = NULL;
+    dnnl_primitive_desc_query(c->pd, dnnl_query_impl_info_str, 0, &impl);
+    snprintf(c->impl, sizeof c->impl, "%s", impl ? impl : "?");
+    const dnnl_memory_desc_t *wmd = dnnl_primitive_desc_query_md(c->pd, dnnl_query_weights_md, 0);
+    c->wei_md = *wmd;
+    c->wei_size = dnnl_memory_desc_get_size(wmd);
+    if (posix_memalign(&c->wei, 64, c->wei_size ? c->wei_size : 64) != 0) goto fail;
+    memset(c->wei, 0, c->wei_size);
+    dnnl_post_ops_destroy(po);
+    dnnl_primitive_attr_destroy(attr);
+    return c;
+fail:
+    if (po) dnnl_post_ops_destroy(po);
+    if (attr) dnnl_primitive_attr_destroy(attr);
+    yk_conv_destroy(c);
+    return NULL;
+}
+
+void yk_conv_destroy(yk_conv *c) {
+    if (!c) return;
+    if (c->prim) dnnl_primitive_destroy(c->prim);
+    if (c->pd) dnnl_primitive_desc_destroy(c->pd);
+    if (c->bwd_d) dnnl_primitive_destroy(c->bwd_d);
+    if (c->bwd_d_pd) dnnl_primitive_desc_destroy(c->bwd_d_pd);
+    if (c->bwd_w) dnnl_primitive_destroy(c->bwd_w);
+    if (c->bwd_w_pd) dnnl_primitive_desc_destroy(c->bwd_w_pd);
+    free(c->wei);
+    free(c);
+}
+
+int yk_conv_out_h(const yk_conv *c) { return c->oh; }
+int yk_conv_out_w(const yk_conv *c) { return c->ow; }
+const char *yk_conv_impl(const yk_conv *c) { return c->impl; }
+
+/* Reorders between two layouts of the same weights. */
+static int reorder(const dnnl_memory_desc_t *from_md, const void *from, const dnnl_memory_desc_t *to_md, void *to) {
+    if (dnnl_memory_desc_equal(from_md, to_md)) {
+        memcpy(to, from, dnnl_memory_desc_get_size(from_md));
+        return 0;
+    }
+    dnnl_primitive_desc_t rpd = NULL;
+    dnnl_primitive_t r = NULL;
+    dnnl_memory_t a = NULL, b = NULL;
+    int rc = -1;
+    if (dnnl_reorder_primitive_desc_create(&rpd, from_md, g_engine, to_md, g_engine, NULL) != dnnl_success) goto out;
+    if (dnnl_primitive_create(&r, rpd) != dnnl_success) goto out;
+    if (dnnl_memory_create(&a, from_md, g_engine, (void *)from) != dnnl_success) goto out;
+    if (dnnl_memory_create(&b, to_md, g_engine, to) != dnnl_success) goto out;
+    dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, a}, {DNNL_ARG_TO, b}};
+    if (dnnl_primitive_execute(r, g_stream, 2, args) != dnnl_success) goto out;
+    dnnl_stream_wait(g_stream);
+    rc = 0;
+out:
+    if (a) dnnl_memory_destroy(a);
+    if (b) dnnl_memory_destroy(b);
+    if (r) dnnl_primitive_destroy(r);
+    if (rpd) dnnl_primitive_desc_destroy(rpd);
+    return rc;
+}
+
+int yk_conv_set_weights(yk_conv *c, const float *oihw) {
+    return reorder(&c->wei_user_md, oihw, &c->wei_md, c->wei);
+}
+
+/* Executes a primitive over user buffers; mds and ptrs are parallel arrays. */
+static int run(dnnl_primitive_t prim, int n, const int *kinds, const dnnl_memory_desc_t **mds, void **ptrs) {
+    dnnl_exec_arg_t args[8];
+    dnnl_memory_t mems[8];
+    int rc = 0;
+    for (int i = 0; i < n; i++) {
+        if (dnnl_memory_create(&mems[i], mds[i], g_engine, ptrs[i]) != dnnl_success) {
+            for (int j = 0; j < i; j++) dnnl_memory_destroy(mems[j]);
+            return -1;
+        }
+        args[i].arg = kinds[i];
+        args[i].memory = mems[i];
+    }
+    if (dnnl_primitive_execute(prim, g_stream, n, args) != dnnl_success) rc = -1;
+    dnnl_stream_wait(g_stream);
+    for (int i = 0; i < n; i++) dnnl_memory_destroy(mems[i]);
+    return rc;
+}
+
+int yk_conv_forward(yk_conv *c, const float *src, const float *bias, const float *residual, float *dst) {
+    int kinds[5];
+    const dnnl_memory_desc_t *mds[5];
+    void *ptrs[5];
+    int n = 0;
+    kinds[n] = DNNL_ARG_SRC; mds[n] = &c->src_md; ptrs[n++] = (void *)src;
+    kinds[n] = DNNL_ARG_WEIGHTS; mds[n] = &c->wei_md; ptrs[n++] = c->wei;
+    if (c->p.has_bias) { kinds[n] = DNNL_ARG_BIAS; mds[n] = &c->bias_md; ptrs[n++] = (void *)bias; }
+    kinds[n] = DNNL_ARG_DST; mds[n] = &c->dst_md; ptrs[n++] = dst;
+    if (c->p.post_add) {
+        kinds[n] = DNNL_ARG_ATTR_MULTIPLE_POST_OP(c->p.post_silu ? 1 : 0) | DNNL_ARG_SRC_1;
+        mds[n] = &c->dst_md; ptrs[n++] = (void *)residual;
+    }
+    return run(c->prim, n, kinds, mds, ptrs);
+}
+
+static int make_backward(yk_conv *c) {
+    const yk_conv_params *p = &c->p;
+    char *err = NULL; int errlen = 0;
+    dnnl_dims_t wd; int wnd;
+    weight_dims(p, wd, &wnd);
+    dnnl_memory_desc_t wany;
+    dnnl_dims_t strides = {p->sh, p->sw}, dil = {p->dh - 1, p->dw - 1}, pl = {p->ph, p->pw};
+    int ekh = p->dh * (p->kh - 1) + 1, ekw = p->dw * (p->kw - 1) + 1;
+    dnnl_dims_t pr = {(c->oh - 1) * p->sh + ekh - p->ih - p->ph, (c->ow - 1) * p->sw + ekw - p->iw - p->pw};
+    dnnl_convolution_desc_t fd, bd, bw;
+    CHECK(dnnl_memory_desc_init_by_tag(&wany, wnd, wd, dnnl_f32, dnnl_format_tag_any), "weights any");
+    if (init_desc(c, &fd, dnnl_forward_training, &wany) != 0) goto fail;
+    dnnl_primitive_desc_t hint = NULL;
+    CHECK(dnnl_primitive_desc_create(&hint, &fd, NULL, g_engine, NULL), "hint desc");
+    CHECK(dnnl_dilated_convolution_backward_data_desc_init(&bd, dnnl_convolution_direct, &c->src_md, &wany,
+                                                          &c->dst_md, strides, dil, pl, pr), "bwd data desc");
+    CHECK(dnnl_primitive_desc_create(&c->bwd_d_pd, &bd, NULL, g_engine, hint), "bwd data pd");
+    CHECK(dnnl_primitive_create(&c->bwd_d, c->bwd_d_pd), "bwd data");
+    c->bwd_d_wei_md = *dnnl_primitive_desc_query_md(c->bwd_d_pd, dnnl_query_weights_md, 0);
+    CHECK(dnnl_dilated_convolution_backward_weights_desc_init(&bw, dnnl_convolution_direct, &c->src_md, &wany,
+                                                             p->has_bias ? &c->bias_md : NULL, &c->dst_md,
+                                                             strides, dil, pl, pr), "bwd weights desc");
+    CHECK(dnnl_primitive_desc_create(&c->bwd_w_pd, &bw, NULL, g_engine, hint), "bwd weights pd");
+    CHECK(dnnl_primitive_create(&c->bwd_w, c->bwd_w_pd), "bwd weights");
+    c->bwd_w_dwei_md = *dnnl_primitive_desc_query_md(c->bwd_w_pd, dnnl_query_diff_weights_md, 0);
+    dnnl_primitive_desc_destroy(hint);
+    return 0;
+fail:
+    return -1;
+}
+
+int yk_conv_backward(yk_conv *c, const float *src, const float *diff_dst,
+                     float *diff_src, float *diff_weights_oihw, float *diff_bias) {
+    if (!c->bwd_d && make_backward(c) != 0) return -1;
+    int rc = 0;
+    if (diff_src) {
+        /* weights in the backward-data layout, from the forward layout */
+        size_t sz = dnnl_memory_desc_get_size(&c->bwd_d_wei_md);
+        void *w = NULL;
+        if (posix_memalign(&w, 64, sz ? sz : 64) != 0) return -1;
+        if (reorder(&c->wei_md, c->wei, &c->bwd_d_wei_md, w) != 0) { free(w); return -1; }
+        int kinds[3] = {DNNL_ARG_DIFF_DST, DNNL_ARG_WEIGHTS, DNNL_ARG_DIFF_SRC};
+        const dnnl_memory_desc_t *mds[3] = {&c->dst_md, &c->bwd_d_wei_md, &c->src_md};
+        void *ptrs[3] = {(void *)diff_dst, w, diff_src};
+        rc |= run(c->bwd_d, 3, kinds, mds, ptrs);
+        free(w);
+    }
+    if (diff_weights_oihw) {
+        size_t sz = dnnl_memory_desc_get_size(&c->bwd_w_dwei_md);
+        void *dw = NULL;
+        if (posix_memalign(&dw, 64, sz ? sz : 64) != 0) return -1;
+        int kinds[4] = {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS, DNNL_ARG_DIFF_BIAS};
+        const dnnl_memory_desc_t *mds[4] = {&c->src_md, &c->dst_md, &c->bwd_w_dwei_md, &c->bias_md};
+        void *ptrs[4] = {(void *)src, (void *)diff_dst, dw, diff_bias};
+        int nargs = (c->p.has_bias && diff_bias) ? 4 : 3;
+        rc |= run(c->bwd_w, nargs, kinds, mds, ptrs);
+        rc |= reorder(&c->bwd_w_dwei_md, dw, &c->wei_user_md, diff_weights_oihw);
+        free(dw);
+    }
+    return rc;
+}
+
+int yk_sgemm(char transa, char transb, int64_t m, int64_t n, int64_t k, float alpha,
+             const float *a, int64_t lda, const float *b, int64_t ldb, float beta, float *c, int64_t ldc) {
+    return dnnl_sgemm(transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) == dnnl_success ? 0 : -1;
+}
+
+int omp_get_max_threads(void);
+int yk_num_threads(void) { return omp_get_max_threads(); }

@@ -1,0 +1,75 @@
+#ifndef CKERNELS_H
+#define CKERNELS_H
+/* Buffers in, buffers out. No tensors, no models: the kernels the Swift tensor core calls.
+   Activations are NHWC float32; weights arrive as plain OIHW float32. */
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- oneDNN convolution ---- */
+typedef struct yk_conv yk_conv;
+
+/// Geometry and fused post-ops of one convolution primitive.
+typedef struct {
+    int n, ic, ih, iw, oc, kh, kw, sh, sw, ph, pw, dh, dw, groups;
+    int has_bias;
+    int post_silu;   /* SiLU (swish alpha 1) after bias */
+    int post_add;    /* then add a dense NHWC residual of the output shape */
+    int training;    /* forward_training instead of forward_inference */
+} yk_conv_params;
+
+/// Creates a forward primitive; returns NULL and writes a message to err on failure.
+yk_conv *yk_conv_create(const yk_conv_params *p, char *err, int errlen);
+void yk_conv_destroy(yk_conv *c);
+int yk_conv_out_h(const yk_conv *c);
+int yk_conv_out_w(const yk_conv *c);
+const char *yk_conv_impl(const yk_conv *c);
+/// Reorders plain OIHW weights into the primitive's preferred layout (kept inside the primitive).
+int yk_conv_set_weights(yk_conv *c, const float *oihw);
+/// dst = post_ops(conv(src, reordered weights) + bias). residual may be NULL unless post_add.
+int yk_conv_forward(yk_conv *c, const float *src, const float *bias, const float *residual, float *dst);
+/// Gradients of a (post-op free) convolution: diff_src (may be NULL), diff_weights as OIHW, diff_bias (may be NULL).
+int yk_conv_backward(yk_conv *c, const float *src, const float *diff_dst,
+                     float *diff_src, float *diff_weights_oihw, float *diff_bias);
+
+/// C[M,N] = alpha * op(A) op(B) + beta * C, row-major, via dnnl_sgemm.
+int yk_sgemm(char transa, char transb, int64_t m, int64_t n, int64_t k, float alpha,
+             const float *a, int64_t lda, const float *b, int64_t ldb, float beta, float *c, int64_t ldc);
+/// Number of OpenMP threads oneDNN will use from the calling thread.
+int yk_num_threads(void);
+
+/* ---- elementwise and data movement ---- */
+void yk_silu(const float *x, float *y, int64_t n);
+void yk_silu_backward(const float *x, const float *dy, float *dx, int64_t n);
+void yk_sigmoid(const float *x, float *y, int64_t n);
+/// y[i, c] = x[i, c] * scale[c] + shift[c] for rows of c channels; optional fused SiLU.
+void yk_channel_affine(const float *x, const float *scale, const float *shift, float *y,
+                       int64_t rows, int64_t c, int silu);
+/// Copies a [rows, cs] block into a [rows, cd] buffer at channel offset off (cs + off <= cd).
+void yk_copy_channels(const float *src, int64_t cs, float *dst, int64_t cd, int64_t off, int64_t rows);
+/// Extracts channels [off, off + cd) of a [rows, cs] buffer into a dense [rows, cd] buffer.
+void yk_slice_channels(const float *src, int64_t cs, int64_t off, float *dst, int64_t cd, int64_t rows);
+/// NCHW -> NHWC for one image batch.
+void yk_nchw_to_nhwc(const float *src, float *dst, int64_t n, int64_t c, int64_t h, int64_t w);
+/// uint8 NHWC image -> float NHWC scaled by 1/255.
+void yk_u8_to_float(const uint8_t *src, float *dst, int64_t count);
+/// Max pool, NHWC, square kernel k, stride s, pad p (padding is -inf), floor mode.
+void yk_maxpool(const float *x, float *y, int64_t n, int64_t h, int64_t w, int64_t c,
+                int k, int s, int p, int64_t oh, int64_t ow);
+/// Nearest upsample by an integer factor, NHWC.
+void yk_upsample_nearest(const float *x, float *y, int64_t n, int64_t h, int64_t w, int64_t c, int f);
+
+/* ---- detection head decode ---- */
+/// Writes one level of the decoded head output into out[N, 4 + nc + nk, A] at anchor offset a0.
+/// box: [N, H, W, 4*reg_max] logits, cls: [N, H, W, nc] logits, kpt: [N, H, W, nk] raw (may be NULL when nk == 0).
+void yk_decode_level(const float *box, const float *cls, const float *kpt,
+                     int64_t n, int64_t h, int64_t w, int reg_max, int nc, int nkpt, int kdim,
+                     float stride, float *out, int64_t total_anchors, int64_t a0);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,49 @@
+import CKernels
+
+extension Tensor {
+    /// 2-D convolution of an NHWC input with OIHW `weight` on oneDNN, with optional bias and fused
+    /// post-ops (SiLU, then a residual add of a tensor shaped like the output).
+    ///
+    /// When gradients are recorded the post-ops run as separate differentiable ops.
+    public static func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
+                              stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0),
+                              dilation: (Int, Int) = (1, 1), groups: Int = 1,
+                              silu: Bool = false, residual: Tensor? = nil, cache: ConvCache) -> Tensor {
+        precondition(x.rank == 4 && weight.rank == 4,
+                     "conv2d: input \(x.shape) must be NHWC and weight \(weight.shape) OIHW")
+        let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        let oc = weight.shape[0]
+        precondition(weight.shape[1] * groups == c && oc % groups == 0,
+                     "conv2d: input \(x.shape) channels do not match weight \(weight.shape) with groups \(groups)")
+        if let bias { precondition(bias.shape == [oc], "conv2d: bias \(bias.shape) for \(oc) output channels") }
+        let g = ConvGeometry(batch: n, inChannels: c, height: h, width: w, outChannels: oc,
+                             kernelH: weight.shape[2], kernelW: weight.shape[3],
+                             strideH: stride.0, strideW: stride.1, padH: padding.0, padW: padding.1,
+                             dilationH: dilation.0, dilationW: dilation.1, groups: groups)
+        let recording = needsGrad([x, weight] + (bias.map { [$0] } ?? []))
+        if recording && (silu || residual != nil) {
+            var y = conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation,
+                           groups: groups, cache: cache)
+            if silu { y = y.silu() }
+            if let residual { y = y.adding(residual) }
+            return y
+        }
+        let outShape = [n, g.outHeight, g.outWidth, oc]
+        if let residual { precondition(residual.shape == outShape, "conv2d: residual \(residual.shape) for output \(outShape)") }
+        let post = ConvPostOps(silu: silu, residualAdd: residual != nil)
+        let kernel = cache.kernel(g, bias: bias != nil, post: post, training: recording)
+        kernel.prepare(weight: weight)
+        let y = Tensor(uninitializedShape: outShape)
+        kernel.forward(src: x.pointer, bias: bias.map { UnsafePointer($0.pointer) },
+                       residual: residual.map { UnsafePointer($0.pointer) }, dst: y.pointer)
+        return y.recording("conv2d", [x, weight] + (bias.map { [$0] } ?? [])) { gy in
+            let dx = x.requiresGrad ? Tensor(uninitializedShape: x.shape) : nil
+            let dw = Tensor(uninitializedShape: weight.shape)
+            let db = bias.map { Tensor(uninitializedShape: $0.shape) }
+            kernel.prepare(weight: weight)
+            kernel.backward(src: x.pointer, diffDst: gy.pointer, diffSrc: dx?.pointer,
+                            diffWeights: dw.pointer, diffBias: db?.pointer)
+            return [dx, dw] + (db.map { [$0] } ?? [])
+        }
+    }
+}

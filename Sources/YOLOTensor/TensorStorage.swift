@@ -1,0 +1,53 @@
+import Foundation
+
+/// A 64-byte aligned float buffer. Buffers are recycled through a size-keyed pool, because a forward pass
+/// allocates the same activation sizes every time and fresh large allocations cost page faults.
+public final class TensorStorage: @unchecked Sendable {
+    /// Base address of `count` floats.
+    public let pointer: UnsafeMutablePointer<Float>
+    /// Number of floats.
+    public let count: Int
+
+    /// Uninitialized storage of `count` floats.
+    public init(count: Int) {
+        self.count = count
+        self.pointer = BufferPool.shared.take(count)
+    }
+
+    deinit { BufferPool.shared.give(pointer, count) }
+}
+
+/// Free lists of aligned buffers keyed by element count.
+final class BufferPool: @unchecked Sendable {
+    static let shared = BufferPool()
+    private var free: [Int: [UnsafeMutablePointer<Float>]] = [:]
+    private var pooledBytes = 0
+    private let lock = NSLock()
+    /// Buffers beyond this many bytes are returned to the system instead of pooled.
+    private let limitBytes = 1 << 30
+
+    func take(_ count: Int) -> UnsafeMutablePointer<Float> {
+        lock.lock()
+        if var list = free[count], let p = list.popLast() {
+            free[count] = list
+            pooledBytes -= count * 4
+            lock.unlock()
+            return p
+        }
+        lock.unlock()
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * 4, alignment: 64)
+        return raw.bindMemory(to: Float.self, capacity: max(count, 1))
+    }
+
+    func give(_ p: UnsafeMutablePointer<Float>, _ count: Int) {
+        lock.lock()
+        if pooledBytes + count * 4 <= limitBytes {
+            free[count, default: []].append(p)
+            pooledBytes += count * 4
+            lock.unlock()
+            return
+        }
+        lock.unlock()
+        p.deallocate()
+    }
+}

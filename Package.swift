@@ -18,7 +18,7 @@ let package = Package(
     targets: [
         .target(name: "CKernels", path: "Sources/CKernels",
                 cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])],
-                linkerSettings: [.linkedLibrary("dnnl")]),
+                linkerSettings: [.linkedLibrary("dnnl"), .linkedLibrary("gomp")]),
         .target(name: "YOLOTensor", dependencies: ["CKernels"], swiftSettings: optimize),
         .target(name: "YOLONN", dependencies: ["YOLOTensor"], swiftSettings: optimize),
         .target(name: "YOLOFormats", swiftSettings: optimize),

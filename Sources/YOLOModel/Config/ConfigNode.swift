@@ -1,0 +1,76 @@
+import Foundation
+import Yams
+
+/// A YAML-like value: the model definition as read from a YAML file or from the `yaml` dict pickled
+/// inside a checkpoint.
+public indirect enum ConfigNode: Equatable, Sendable {
+    case none
+    case bool(Bool)
+    case int(Int)
+    case double(Double)
+    case string(String)
+    case list([ConfigNode])
+    case map([(String, ConfigNode)])
+
+    public static func == (a: ConfigNode, b: ConfigNode) -> Bool {
+        switch (a, b) {
+        case (.none, .none): return true
+        case let (.bool(x), .bool(y)): return x == y
+        case let (.int(x), .int(y)): return x == y
+        case let (.double(x), .double(y)): return x == y
+        case let (.string(x), .string(y)): return x == y
+        case let (.list(x), .list(y)): return x == y
+        case let (.map(x), .map(y)): return x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        default: return false
+        }
+    }
+
+    /// Value for `key` in a map.
+    public subscript(key: String) -> ConfigNode? {
+        if case .map(let items) = self { return items.first { $0.0 == key }?.1 }
+        return nil
+    }
+
+    public var int: Int? {
+        switch self {
+        case .int(let v): return v
+        case .double(let v) where v == v.rounded(): return Int(v)
+        case .bool(let b): return b ? 1 : 0
+        default: return nil
+        }
+    }
+
+    public var double: Double? {
+        switch self {
+        case .int(let v): return Double(v)
+        case .double(let v): return v
+        default: return nil
+        }
+    }
+
+    public var string: String? { if case .string(let s) = self { return s }; return nil }
+    public var list: [ConfigNode]? { if case .list(let l) = self { return l }; return nil }
+    public var isNone: Bool { if case .none = self { return true }; return false }
+
+    /// Parses YAML text (Ultralytics model or data YAML).
+    public static func parse(yaml text: String) throws -> ConfigNode {
+        guard let node = try Yams.compose(yaml: text) else { return .map([]) }
+        return convert(node)
+    }
+
+    private static func convert(_ node: Yams.Node) -> ConfigNode {
+        switch node {
+        case .scalar(let s):
+            if s.style != .plain { return .string(s.string) }
+            if let b = Bool.construct(from: s) { return .bool(b) }
+            if let i = Int.construct(from: s) { return .int(i) }
+            if let d = Double.construct(from: s) { return .double(d) }
+            if NSNull.construct(from: s) != nil { return .none }
+            return .string(s.string)
+        case .sequence(let seq):
+            return .list(seq.map(convert))
+        case .mapping(let map):
+            return .map(map.map { (k, v) in (k.string ?? "\(k)", convert(v)) })
+        }
+    }
+}

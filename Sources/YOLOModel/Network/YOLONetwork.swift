@@ -1,0 +1,72 @@
+import Foundation
+import YOLONN
+import YOLOTensor
+
+/// A YOLOv8 detection or pose network: the layer graph built from a model definition, with the
+/// Ultralytics state-dict layout (`model.<i>.…`) and metadata a checkpoint carries.
+public final class YOLONetwork: Module {
+    /// The layers, registered as `model` so keys read `model.0.conv.weight`.
+    public let model: ModuleList
+    public let config: ModelConfig
+    /// Input layer indices of each layer (absolute).
+    public let sources: [[Int]]
+    /// Layers whose outputs are kept for later layers.
+    public let save: Set<Int>
+    /// The detection/pose head (last layer).
+    public let head: DetectHead
+    /// Class names by index.
+    public var names: [Int: String]
+    /// Task name: "pose" or "detect".
+    public var task: String { head.kptShape == nil ? "detect" : "pose" }
+    /// Strides of the head's levels (8, 16, 32[, 64]).
+    public var stride: [Float] { head.stride }
+    /// Training arguments carried by a checkpoint (imgsz, data, …), as loaded.
+    public var args: [String: ConfigNode] = [:]
+    /// Whether Conv+BN pairs have been folded.
+    public private(set) var isFused = false
+
+    init(config: ModelConfig, layers: [Module], sources: [[Int]], save: Set<Int>, head: DetectHead) {
+        self.config = config
+        self.model = ModuleList(layers)
+        self.sources = sources
+        self.save = save
+        self.head = head
+        names = Dictionary(uniqueKeysWithValues: (0..<head.nc).map { ($0, String($0)) })
+        super.init()
+    }
+
+    public override var namedChildren: [(String, Module)] { [("model", model)] }
+
+    public var nc: Int { head.nc }
+    public var kptShape: [Int]? { head.kptShape }
+
+    /// Runs the backbone and neck and returns the head's raw per-level outputs. `x` is NHWC RGB in [0, 1].
+    public func forwardRaw(_ x: Tensor) -> [HeadLevel] {
+        precondition(x.rank == 4 && x.shape[3] == config.channels,
+                     "YOLONetwork: input \(x.shape) must be NHWC with \(config.channels) channels")
+        let maxStride = Int(stride.max() ?? 32)
+        precondition(x.shape[1] % maxStride == 0 && x.shape[2] % maxStride == 0,
+                     "YOLONetwork: input \(x.shape[1])×\(x.shape[2]) must be a multiple of stride \(maxStride)")
+        var outputs = [Tensor?](repeating: nil, count: model.count)
+        var last = x
+        for (i, layer) in model.items.enumerated() {
+            let inputs = sources[i].map { $0 == i - 1 ? last : outputs[$0]! }
+            if i == model.count - 1 { return head.raw(inputs) }
+            last = (layer as! GraphLayer).forward(inputs)
+            if save.contains(i) { outputs[i] = last }
+        }
+        preconditionFailure("YOLONetwork: no head layer")
+    }
+
+    /// Decoded output `[N, 4 + nc + K·D, anchors]` as Ultralytics' eval forward returns it.
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        head.decode(forwardRaw(x))
+    }
+
+    /// Folds every BatchNorm into its convolution (inference). Irreversible.
+    public func fuse() {
+        guard !isFused else { return }
+        for (_, m) in namedModules() { (m as? ConvBlock)?.fuse() }
+        isFused = true
+    }
+}

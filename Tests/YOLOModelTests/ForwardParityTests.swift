@@ -1,0 +1,56 @@
+import XCTest
+import YOLOModel
+import YOLOTensor
+import YOLOTestSupport
+
+/// Raw network output against Ultralytics 8.4.190. References: Tests/Fixtures/out-*.npy, made by
+/// Scripts/reference/make_fixtures.py (`model(x)[0]` in eval mode, unfused and after `.fuse()`).
+///
+/// Tolerances (issue #2): max |Δ| ≤ 1e-3 on the pixel-valued channels (boxes, keypoint x/y, up to ~670),
+/// and ≤ 1e-4 relative (plus 1e-6 absolute) on the probability channels (class and keypoint visibility).
+final class ForwardParityTests: XCTestCase {
+    override class func setUp() { Log.enabled = false }
+
+    func check(_ checkpoint: String, _ size: String, fused: Bool, file: StaticString = #filePath, line: UInt = #line) throws {
+        let net = try YOLONetwork.load(Fixtures.path(checkpoint + ".pt"), task: "pose")
+        if fused { net.fuse() }
+        let input = try NpyArray(contentsOf: Fixtures.url("input-\(size).npy"))
+        let x = Tensor(shape: input.shape, values: input.values.map { $0 / 255 })
+        let out = withNoGrad { net(x) }
+        let ref = try NpyArray(contentsOf: Fixtures.url("out-\(checkpoint)-\(size)-\(fused ? "fused" : "unfused").npy"))
+        XCTAssertEqual(out.shape, ref.shape, "\(checkpoint) \(size) output shape", file: file, line: line)
+        guard out.shape == ref.shape else { return }
+        let channels = ref.shape[1], anchors = ref.shape[2]
+        let nc = net.nc, kdim = net.kptShape?[1] ?? 3
+        let values = out.toArray()
+        var pixel: ([Float], [Float]) = ([], []), prob: ([Float], [Float]) = ([], [])
+        for c in 0..<channels {
+            let isProb = (c >= 4 && c < 4 + nc) || (c >= 4 + nc && kdim == 3 && (c - 4 - nc) % 3 == 2)
+            let range = c * anchors..<(c + 1) * anchors
+            if isProb { prob.0 += values[range]; prob.1 += ref.values[range] }
+            else { pixel.0 += values[range]; pixel.1 += ref.values[range] }
+        }
+        let label = "\(checkpoint) \(size) \(fused ? "fused" : "unfused")"
+        assertClose(pixel.0, pixel.1, atol: 1e-3, "\(label) boxes/keypoints", file: file, line: line)
+        assertClose(prob.0, prob.1, atol: 1e-6, rtol: 1e-4, "\(label) class/visibility", file: file, line: line)
+    }
+
+    func testRandomN640() throws { try check("rand-n-pose", "640x640", fused: false); try check("rand-n-pose", "640x640", fused: true) }
+    func testRandomNRect() throws { try check("rand-n-pose", "480x640", fused: true) }
+    func testTrainedN640() throws {
+        try check("trained-n-pose", "640x640", fused: false)
+        try check("trained-n-pose", "640x640", fused: true)
+    }
+    func testTrainedNRect() throws {
+        try check("trained-n-pose", "480x640", fused: false)
+        try check("trained-n-pose", "480x640", fused: true)
+    }
+    func testTinyCustomKeypoints() throws {
+        for size in ["640x640", "320x320"] {
+            for fused in [false, true] {
+                try check("tiny-k5-pose", size, fused: fused)
+                try check("tiny-k12d2-pose", size, fused: fused)
+            }
+        }
+    }
+}

@@ -1,1 +1,4 @@
-print("yolo")
+import Foundation
+import YOLOCLI
+
+exit(CLI.run(Array(CommandLine.arguments.dropFirst())))

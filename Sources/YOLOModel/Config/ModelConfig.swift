@@ -43,7 +43,7 @@ public struct ModelConfig: Sendable {
         channels = node["channels"]?.int ?? node["ch"]?.int ?? 3
         depthMultiple = node["depth_multiple"]?.double ?? 1
         widthMultiple = node["width_multiple"]?.double ?? 1
-        maxChannels = node["max_channels"]?.int ?? 1024
+        maxChannels = node["max_channels"]?.int ?? Int.max  // unlimited without a scales table
         if case .map(let scales)? = node["scales"], !scales.isEmpty {
             var letter = node["scale"]?.string ?? scaleHint
             if letter == nil || !scales.contains(where: { $0.0 == letter }) {

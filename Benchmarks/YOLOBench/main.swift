@@ -1,1 +1,110 @@
-print("bench")
+import Foundation
+import YOLOModel
+import YOLOTensor
+
+/// Forward benchmark: ours against ONNX Runtime and Ultralytics/PyTorch on the same random-init
+/// checkpoint, in the same run. Usage:
+///   yolo-bench [--scales n,s] [--imgsz 640] [--runs 30] [--warmup 5] [--python PATH] [--out DIR]
+/// The reference side runs Scripts/bench/ort_forward.py in the reference venv (see Scripts/bench/README.md).
+
+struct Options {
+    var scales = ["n", "s"]
+    var imgsz = 640
+    var runs = 30
+    var warmup = 5
+    var python = ProcessInfo.processInfo.environment["YOLO_REF_PYTHON"] ?? "/work/refvenv/bin/python"
+    var out = NSTemporaryDirectory() + "yolo-bench"
+
+    init(_ argv: [String]) {
+        var i = 0
+        func next() -> String { i += 1; return i < argv.count ? argv[i] : "" }
+        while i < argv.count {
+            switch argv[i] {
+            case "--scales": scales = next().split(separator: ",").map(String.init)
+            case "--imgsz": imgsz = Int(next()) ?? imgsz
+            case "--runs": runs = Int(next()) ?? runs
+            case "--warmup": warmup = Int(next()) ?? warmup
+            case "--python": python = next()
+            case "--out": out = next()
+            default: FileHandle.standardError.write(Data("unknown option \(argv[i])\n".utf8)); exit(2)
+            }
+            i += 1
+        }
+    }
+}
+
+struct Stats {
+    let median, min, mean: Double
+    init(_ ms: [Double]) {
+        let s = ms.sorted()
+        median = s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+        min = s.first ?? .nan
+        mean = s.reduce(0, +) / Double(max(s.count, 1))
+    }
+}
+
+func reference(_ o: Options, scale: String) throws -> [String: Any] {
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Scripts/bench/ort_forward.py").path
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: o.python)
+    p.arguments = [script, "--scale", scale, "--imgsz", String(o.imgsz), "--runs", String(o.runs),
+                   "--warmup", String(o.warmup), "--out", o.out]
+    let pipe = Pipe()
+    p.standardOutput = pipe
+    try p.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    guard p.terminationStatus == 0,
+          let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
+          let json = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+        throw NSError(domain: "bench", code: 1, userInfo: [NSLocalizedDescriptionKey: "reference script failed (\(o.python) \(script))"])
+    }
+    return json
+}
+
+func ours(_ pt: String, _ o: Options) throws -> Stats {
+    let net = try YOLONetwork.load(pt, task: "pose")
+    net.fuse()
+    var x = Tensor(shape: [1, o.imgsz, o.imgsz, 3], repeating: 0)
+    var rng = SystemRandomNumberGenerator()
+    x = Tensor(shape: x.shape, values: (0..<x.count).map { _ in Float.random(in: 0...1, using: &rng) })
+    var times: [Double] = []
+    withNoGrad {
+        for i in 0..<(o.warmup + o.runs) {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            _ = net(x)
+            let dt = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
+            if i >= o.warmup { times.append(dt) }
+        }
+    }
+    if ProcessInfo.processInfo.environment["YOLO_PROFILE"] != nil {
+        var per = [Int: [Double]]()
+        net.layerTimer = { per[$0, default: []].append($1) }
+        withNoGrad { for _ in 0..<10 { _ = net(x) } }
+        for (i, t) in per.sorted(by: { $0.key < $1.key }) {
+            print(String(format: "  layer %2d %-12@ %6.2f ms", i, "\(type(of: net.model.items[i]))", Stats(t).median))
+        }
+        net.layerTimer = nil
+    }
+    return Stats(times)
+}
+
+let o = Options(Array(CommandLine.arguments.dropFirst()))
+try? FileManager.default.createDirectory(atPath: o.out, withIntermediateDirectories: true)
+Log.enabled = false
+print("forward, batch 1, \(o.imgsz)×\(o.imgsz), fp32, \(o.runs) runs after \(o.warmup) warm-up; OMP_NUM_THREADS=\(ProcessInfo.processInfo.environment["OMP_NUM_THREADS"] ?? "unset")")
+print("model          ours med/min (ms)   ORT med/min (ms)   torch med (ms)   ours/ORT   ours/torch")
+for scale in o.scales {
+    do {
+        let ref = try reference(o, scale: scale)
+        let ort = ref["ort_ms"] as? [String: Double] ?? [:]
+        let torch = ref["torch_ms"] as? [String: Double] ?? [:]
+        let s = try ours(ref["pt"] as? String ?? "", o)
+        let ortMed = ort["median"] ?? .nan, torchMed = torch["median"] ?? .nan
+        print(String(format: "yolov8%@-pose   %7.1f / %-7.1f     %7.1f / %-7.1f    %7.1f        %5.2f      %5.2f",
+                     scale, s.median, s.min, ortMed, ort["min"] ?? .nan, torchMed, s.median / ortMed, s.median / torchMed))
+    } catch {
+        print("yolov8\(scale)-pose: \(error)")
+    }
+}

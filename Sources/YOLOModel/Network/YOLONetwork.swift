@@ -22,6 +22,8 @@ public final class YOLONetwork: Module {
     public var stride: [Float] { head.stride }
     /// Training arguments carried by a checkpoint (imgsz, data, …), as loaded.
     public var args: [String: ConfigNode] = [:]
+    /// Called after each layer with its index and wall time in ms (profiling; nil by default).
+    public var layerTimer: ((Int, Double) -> Void)?
     /// Whether Conv+BN pairs have been folded.
     public private(set) var isFused = false
 
@@ -51,8 +53,14 @@ public final class YOLONetwork: Module {
         var last = x
         for (i, layer) in model.items.enumerated() {
             let inputs = sources[i].map { $0 == i - 1 ? last : outputs[$0]! }
-            if i == model.count - 1 { return head.raw(inputs) }
+            let t0 = layerTimer == nil ? 0 : DispatchTime.now().uptimeNanoseconds
+            if i == model.count - 1 {
+                let r = head.raw(inputs)
+                layerTimer?(i, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+                return r
+            }
             last = (layer as! GraphLayer).forward(inputs)
+            layerTimer?(i, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
             if save.contains(i) { outputs[i] = last }
         }
         preconditionFailure("YOLONetwork: no head layer")

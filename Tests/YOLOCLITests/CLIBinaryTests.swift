@@ -1,0 +1,83 @@
+import Foundation
+import XCTest
+import YOLOTestSupport
+
+/// Runs the built `yolo` binary, as a user would, and checks exit codes and one-line errors.
+final class CLIBinaryTests: XCTestCase {
+    struct Run { let status: Int32; let stdout: String; let stderr: String }
+
+    func yolo(_ args: [String], env: [String: String] = [:]) throws -> Run {
+        let bin = Bundle(for: CLIBinaryTests.self).bundleURL.deletingLastPathComponent().appendingPathComponent("yolo")
+        guard FileManager.default.isExecutableFile(atPath: bin.path) else {
+            throw NSError(domain: "CLIBinaryTests", code: 1, userInfo: [NSLocalizedDescriptionKey: "yolo binary not built at \(bin.path)"])
+        }
+        let p = Process()
+        p.executableURL = bin
+        p.arguments = args
+        p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    func assertOneLineError(_ r: Run, contains: [String], file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertNotEqual(r.status, 0, "exit status", file: file, line: line)
+        let lines = r.stderr.split(separator: "\n")
+        XCTAssertEqual(lines.count, 1, "expected one error line, got: \(r.stderr)", file: file, line: line)
+        for c in contains { XCTAssertTrue(r.stderr.contains(c), "'\(c)' not in: \(r.stderr)", file: file, line: line) }
+    }
+
+    func testInfoOnTrainedCheckpoint() throws {
+        let r = try yolo(["pose", "info", "model=\(Fixtures.path("trained-n-pose.pt"))", "imgsz=320"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("task=pose scale=n nc=1 kpt_shape=[17, 3] stride=[8, 16, 32]"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("names: 0: person"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("3,295,470 parameters"), r.stdout)   // spec §1.3, unfused
+        XCTAssertTrue(r.stdout.contains("fused: 3,289,964 parameters"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("output [1, 56, 2100]"), r.stdout)
+    }
+
+    func testTruncatedCheckpoint() throws {
+        let data = try Data(contentsOf: Fixtures.url("rand-n-pose.pt"))
+        let path = NSTemporaryDirectory() + "truncated-\(UUID().uuidString).pt"
+        try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        assertOneLineError(try yolo(["pose", "info", "model=\(path)"]), contains: [(path as NSString).lastPathComponent, "truncated"])
+    }
+
+    func testZipThatIsNotACheckpoint() throws {
+        let path = Fixtures.path("formats/not-checkpoint.zip")
+        guard FileManager.default.fileExists(atPath: path) else { XCTFail("missing fixture \(path)"); return }
+        let copy = NSTemporaryDirectory() + "plain-\(UUID().uuidString).pt"
+        try FileManager.default.copyItem(atPath: path, toPath: copy)
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        assertOneLineError(try yolo(["pose", "info", "model=\(copy)"]), contains: [(copy as NSString).lastPathComponent, "checkpoint"])
+    }
+
+    func testCheckpointOfAnotherTask() throws {
+        assertOneLineError(try yolo(["pose", "info", "model=\(Fixtures.path("tiny-detect.pt"))"]),
+                           contains: ["tiny-detect.pt", "'detect'", "'pose'"])
+    }
+
+    func testOfflineDownloadIsAClearError() throws {
+        let dir = NSTemporaryDirectory() + "offline-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try yolo(["pose", "info", "model=yolov8s-pose.pt"], env: ["YOLO_OFFLINE": "1"])
+        assertOneLineError(r, contains: ["yolov8s-pose.pt", "releases/download", "offline"])
+    }
+
+    func testUnknownTokenListsValidArguments() throws {
+        assertOneLineError(try yolo(["pose", "bogus"]), contains: ["'bogus'", "predict"])
+    }
+
+    func testVersion() throws {
+        let r = try yolo(["version"])
+        XCTAssertEqual(r.status, 0)
+        XCTAssertTrue(r.stdout.hasPrefix("8.4.190"), r.stdout)
+    }
+}

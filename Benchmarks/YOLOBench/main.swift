@@ -14,6 +14,8 @@ struct Options {
     var warmup = 5
     var python = ProcessInfo.processInfo.environment["YOLO_REF_PYTHON"] ?? "/work/refvenv/bin/python"
     var out = NSTemporaryDirectory() + "yolo-bench"
+    /// Time only our forward on an existing checkpoint (no reference process).
+    var oursOnly: String?
 
     init(_ argv: [String]) {
         var i = 0
@@ -26,6 +28,7 @@ struct Options {
             case "--warmup": warmup = Int(next()) ?? warmup
             case "--python": python = next()
             case "--out": out = next()
+            case "--ours-only": oursOnly = next()
             default: FileHandle.standardError.write(Data("unknown option \(argv[i])\n".utf8)); exit(2)
             }
             i += 1
@@ -95,6 +98,11 @@ try? FileManager.default.createDirectory(atPath: o.out, withIntermediateDirector
 Log.enabled = false
 print("forward, batch 1, \(o.imgsz)×\(o.imgsz), fp32, \(o.runs) runs after \(o.warmup) warm-up; OMP_NUM_THREADS=\(ProcessInfo.processInfo.environment["OMP_NUM_THREADS"] ?? "unset")")
 print("model          ours med/min (ms)   ORT med/min (ms)   torch med (ms)   ours/ORT   ours/torch")
+if let pt = o.oursOnly {
+    let s = try ours(pt, o)
+    print(String(format: "%@: ours median %.1f ms, min %.1f ms, mean %.1f ms", pt, s.median, s.min, s.mean))
+    exit(0)
+}
 for scale in o.scales {
     do {
         let ref = try reference(o, scale: scale)

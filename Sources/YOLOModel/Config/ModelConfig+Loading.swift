@@ -9,7 +9,7 @@ extension ModelConfig {
     }
 
     /// The unified file name with the scale letter removed: `yolov8n-pose.yaml` → `yolov8-pose.yaml`;
-    /// old `yolov8n6-pose` names become `yolov8-pose-p6`.
+    /// old bare P6 names become `-p6` (`yolov8n6.yaml` → `yolov8-p6.yaml`).
     public static func unifiedName(_ name: String) -> String {
         let file = (name as NSString).lastPathComponent
         let ext = (file as NSString).pathExtension
@@ -18,7 +18,9 @@ extension ModelConfig {
             let re = try! NSRegularExpression(pattern: pattern)
             return re.stringByReplacingMatches(in: stem, range: NSRange(stem.startIndex..., in: stem), withTemplate: template)
         }
-        let p6 = sub(#"(\d+)([nslmx])6(.+)?$"#, "$1$2-p6$3")
+        // Only bare old P6 stems (yolov5n6, yolov8s6, …) are renamed, as in Ultralytics.
+        let isOldP6 = stem.range(of: #"^yolov[58][nslmx]6$"#, options: .regularExpression) != nil
+        let p6 = isOldP6 ? sub(#"(\d+)([nslmx])6(.+)?$"#, "$1$2-p6$3") : stem
         if p6 != stem {
             Log.warning("model names like '\(stem)' are renamed to '\(p6)'.")
             stem = p6

@@ -7,7 +7,12 @@ final class CLIBinaryTests: XCTestCase {
     struct Run { let status: Int32; let stdout: String; let stderr: String }
 
     func yolo(_ args: [String], env: [String: String] = [:]) throws -> Run {
-        let bin = Bundle(for: CLIBinaryTests.self).bundleURL.deletingLastPathComponent().appendingPathComponent("yolo")
+        // The test runner sits in the build products directory (Linux) or inside a bundle there (macOS).
+        let products = [Bundle.main.executableURL?.deletingLastPathComponent(),
+                        Bundle(for: CLIBinaryTests.self).bundleURL,
+                        Bundle(for: CLIBinaryTests.self).bundleURL.deletingLastPathComponent()].compactMap { $0 }
+        let bin = products.map { $0.appendingPathComponent("yolo") }
+            .first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? products[0].appendingPathComponent("yolo")
         guard FileManager.default.isExecutableFile(atPath: bin.path) else {
             throw NSError(domain: "CLIBinaryTests", code: 1, userInfo: [NSLocalizedDescriptionKey: "yolo binary not built at \(bin.path)"])
         }

@@ -1,17 +1,11 @@
 import XCTest
 import YOLOTensor
 
-/// Deterministic generator for test data (SplitMix64).
+/// Deterministic generator for test data.
 struct TestRNG: RandomNumberGenerator {
-    var state: UInt64
-    init(_ seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476C_E5B9_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    var base: SeededGenerator
+    init(_ seed: UInt64) { base = SeededGenerator(seed: seed) }
+    mutating func next() -> UInt64 { base.next() }
     mutating func floats(_ n: Int, _ lo: Float = -1, _ hi: Float = 1) -> [Float] {
         (0..<n).map { _ in Float.random(in: lo...hi, using: &self) }
     }

@@ -27,23 +27,24 @@ public enum WeightsDownloader {
         }
         Log.info("Downloading \(url) to '\(name)'...")
         let semaphore = DispatchSemaphore(value: 0)
-        var result: Result<URL, Error> = .failure(URLError(.unknown))
+        final class Outcome: @unchecked Sendable { var value: Result<URL, Error> = .failure(URLError(.unknown)) }
+        let outcome = Outcome()
         let task = URLSession.shared.downloadTask(with: URL(string: url)!) { tmp, response, error in
-            if let error { result = .failure(error) }
+            if let error { outcome.value = .failure(error) }
             else if let http = response as? HTTPURLResponse, http.statusCode != 200 {
-                result = .failure(NSError(domain: "HTTP", code: http.statusCode,
+                outcome.value = .failure(NSError(domain: "HTTP", code: http.statusCode,
                                           userInfo: [NSLocalizedDescriptionKey: "HTTP status \(http.statusCode)"]))
             } else if let tmp {
                 let staged = URL(fileURLWithPath: name + ".part")
                 try? FileManager.default.removeItem(at: staged)
-                do { try FileManager.default.moveItem(at: tmp, to: staged); result = .success(staged) }
-                catch { result = .failure(error) }
+                do { try FileManager.default.moveItem(at: tmp, to: staged); outcome.value = .success(staged) }
+                catch { outcome.value = .failure(error) }
             }
             semaphore.signal()
         }
         task.resume()
         if semaphore.wait(timeout: .now() + 600) == .timedOut { task.cancel() }
-        switch result {
+        switch outcome.value {
         case .success(let staged):
             _ = try? FileManager.default.removeItem(atPath: name)
             try FileManager.default.moveItem(at: staged, to: URL(fileURLWithPath: name))

@@ -8,7 +8,7 @@ let package = Package(
     name: "YOLOPose",
     platforms: [.macOS(.v14)],
     products: [
-        .library(name: "YOLOPose", targets: ["YOLOModel", "YOLOFormats", "YOLONN", "YOLOTensor"]),
+        .library(name: "YOLOPose", targets: ["YOLOEngine", "YOLOData", "YOLOModel", "YOLOFormats", "YOLONN", "YOLOTensor"]),
         .executable(name: "yolo", targets: ["yolo"]),
         .executable(name: "yolo-bench", targets: ["YOLOBench"]),
     ],
@@ -25,7 +25,11 @@ let package = Package(
         .target(name: "YOLOModel",
                 dependencies: ["YOLONN", "YOLOFormats", .product(name: "Yams", package: "Yams")],
                 resources: [.copy("Resources/cfg")], swiftSettings: optimize),
-        .target(name: "YOLOCLI", dependencies: ["YOLOModel"], swiftSettings: optimize),
+        .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG"),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
+        .target(name: "YOLOData", dependencies: ["YOLOTensor", "CTurboJPEG", "CPNG"], swiftSettings: optimize),
+        .target(name: "YOLOEngine", dependencies: ["YOLOModel", "YOLOData"], swiftSettings: optimize),
+        .target(name: "YOLOCLI", dependencies: ["YOLOEngine"], swiftSettings: optimize),
         .executableTarget(name: "yolo", dependencies: ["YOLOCLI"]),
         .executableTarget(name: "YOLOBench", dependencies: ["YOLOModel"], path: "Benchmarks/YOLOBench",
                           swiftSettings: optimize),
@@ -33,7 +37,9 @@ let package = Package(
         .testTarget(name: "YOLOTensorTests", dependencies: ["YOLOTensor", "YOLONN", "YOLOTestSupport"]),
         .testTarget(name: "YOLOFormatsTests", dependencies: ["YOLOFormats", "YOLOTestSupport"]),
         .testTarget(name: "YOLOModelTests", dependencies: ["YOLOModel", "YOLOTestSupport"]),
-        .testTarget(name: "YOLOCLITests", dependencies: ["YOLOTestSupport"]),
+        .testTarget(name: "YOLODataTests", dependencies: ["YOLOData", "YOLOTestSupport"]),
+        .testTarget(name: "YOLOEngineTests", dependencies: ["YOLOEngine", "YOLOTestSupport"]),
+        .testTarget(name: "YOLOCLITests", dependencies: ["YOLOCLI", "YOLOTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

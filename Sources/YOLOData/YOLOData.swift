@@ -1,0 +1,1 @@
+// Images, letterbox and datasets.

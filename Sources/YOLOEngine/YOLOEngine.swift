@@ -1,0 +1,1 @@
+// Predict, val, train, export engines.

@@ -12,7 +12,8 @@ How to run (from the repository root):
     $YOLO_CONFIG_DIR/Ultralytics/Arial.ttf when none is there, so the reference package makes no network calls.)
 
 Options:
-    --only STEP[,STEP...]   run a subset of: inputs, rand, tiny, summaries, trained   (default: all, in that order)
+    --only STEP[,STEP...]   run a subset of: inputs, rand, tiny, summaries, trained, overfit
+                            (default: all, in that order; `overfit` trains for several minutes)
     --dataset DIR           coco8-pose root (default /work/shared/datasets/coco8-pose; read only, never written)
     --out DIR               output directory (default Tests/Fixtures)
 
@@ -72,6 +73,12 @@ from ultralytics.data.augment import LetterBox  # noqa: E402
 REPO = Path(__file__).resolve().parents[2]
 IMAGE = "images/val/000000000110.jpg"  # 640 wide x 480 high (landscape)
 TRAIN_EPOCHS = 20  # 1 batch per epoch (4 images, batch 4); ~1 min on 2 CPU cores
+# `overfit` step: a yolov8n-pose trained long enough on all 8 coco8-pose images (train + val) to behave like a real
+# detector on them (confident, image-dependent scores), for the predict / plotting fixtures.
+OVERFIT_EPOCHS = int(os.environ.get("OVERFIT_EPOCHS", "250"))
+OVERFIT_IMGSZ = 416
+OVERFIT_BATCH = int(os.environ.get("OVERFIT_BATCH", "2"))  # 4 optimizer steps per epoch (nbs = batch: no accumulation)
+OVERFIT_THREADS = 2  # torch threads during training (the reference's CPU device selection would pick min(8, cpus-1))
 FLIP_IDX = [0, 2, 1, 4, 3, 6, 5, 8, 7, 10, 9, 12, 11, 14, 13, 16, 15]
 
 # Tiny model definitions: the YOLOv8-pose P5 layout (spec table §1.1) with explicit depth/width multipliers
@@ -319,10 +326,50 @@ def step_trained(out: Path, dataset: Path) -> None:
     reference_outputs(out, "trained-n-pose", ["640x640", "480x640"])
 
 
+def step_overfit(out: Path, dataset: Path) -> None:
+    """yolov8n-pose.yaml from scratch, deliberately over-fitted on all 8 coco8-pose images (train AND val folders)."""
+    log(f"[overfit] training yolov8n-pose.yaml from scratch on all 8 coco8-pose images (cpu, {OVERFIT_EPOCHS} epochs)")
+    with tempfile.TemporaryDirectory(prefix="fixtures-overfit-") as tmp:
+        tmp = Path(tmp)
+        data_root = tmp / "coco8-pose"  # private copy: the trainer writes label caches next to the labels
+        shutil.copytree(dataset, data_root, ignore=shutil.ignore_patterns("*.cache"))
+        data_yaml = tmp / "coco8-pose-all.yaml"
+        data_yaml.write_text(
+            f"path: {data_root}\ntrain: [images/train, images/val]\nval: images/val\n"
+            f"kpt_shape: [17, 3]\nflip_idx: {FLIP_IDX}\nnames:\n  0: person\n"
+        )
+        torch.manual_seed(0)
+        model = YOLO("yolov8n-pose.yaml")
+        # select_device() resets the thread count; set ours again once training starts. Training round-off (and so the
+        # exact weights) depends on it.
+        model.add_callback("on_pretrain_routine_end", lambda trainer: torch.set_num_threads(OVERFIT_THREADS))
+        t = time.time()
+        model.train(
+            data=str(data_yaml), epochs=OVERFIT_EPOCHS, imgsz=OVERFIT_IMGSZ, batch=OVERFIT_BATCH, nbs=OVERFIT_BATCH,
+            device="cpu", workers=0, seed=0, deterministic=True, amp=False, plots=False, val=False,
+            # Memorization, not generalization: no mosaic, default flip / HSV / translate, scale 0.5 kept so that the
+            # people are also found at imgsz 640 (objects ~1.5x the training size there).
+            optimizer="AdamW", lr0=0.003, lrf=0.05, warmup_epochs=2, mosaic=0.0, close_mosaic=0,
+            project=str(tmp / "runs"), name="overfit", exist_ok=True, verbose=False,
+        )
+        log(f"  training took {time.time() - t:.1f}s")
+        last = tmp / "runs" / "overfit" / "weights" / "last.pt"
+        shutil.copy(last, out / "overfit-n-pose.pt")
+        log(f"  wrote overfit-n-pose.pt ({(out / 'overfit-n-pose.pt').stat().st_size:,} bytes)")
+    torch.set_num_threads(1)
+    yolo = YOLO(str(out / "overfit-n-pose.pt"))
+    for img in sorted((dataset / "images").glob("*/*.jpg")):
+        n_lab = len((dataset / "labels" / img.parent.name / (img.stem + ".txt")).read_text().split("\n")) - 1
+        for s in (640, 320):
+            c = yolo.predict(str(img), imgsz=s, conf=0.25, verbose=False, save=False)[0].boxes.conf.numpy()
+            log(f"  {img.parent.name}/{img.name} imgsz {s}: {len(c)} det at conf 0.25 ({n_lab} labelled), "
+                f"confs {np.round(c, 3).tolist()}")
+
+
 # ----------------------------------------------------------------------------------------------------------------------
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--only", default="inputs,rand,tiny,summaries,trained")
+    ap.add_argument("--only", default="inputs,rand,tiny,summaries,trained,overfit")
     ap.add_argument("--dataset", default="/work/shared/datasets/coco8-pose")
     ap.add_argument("--out", default=str(REPO / "Tests" / "Fixtures"))
     a = ap.parse_args()
@@ -338,7 +385,8 @@ def main() -> None:
                 t = time.time()
                 {"inputs": lambda: step_inputs(out, dataset), "rand": lambda: step_rand(out),
                  "tiny": lambda: step_tiny(out), "summaries": lambda: step_summaries(out),
-                 "trained": lambda: step_trained(out, dataset)}[s]()
+                 "trained": lambda: step_trained(out, dataset),
+                 "overfit": lambda: step_overfit(out, dataset)}[s]()
                 log(f"  step {s}: {time.time() - t:.1f}s")
         finally:
             os.chdir(cwd)

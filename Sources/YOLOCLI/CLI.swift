@@ -6,50 +6,68 @@ import YOLOTensor
 public enum CLI {
     public static let version = "8.4.190-swift.0"
 
-    static let help = """
-        Arguments received: yolo <TASK> <MODE> <key=value …>
+    /// The usage text (`yolo`, `yolo help`, and after grammar errors).
+    static var help: String {
+        let received = CLIGrammar.pyList(["yolo"] + Array(CommandLine.arguments.dropFirst()))
+        return """
 
-            yolo TASK MODE ARGS
-              TASK (optional) is one of \(CLIArguments.tasks)
-              MODE (required) is one of \(CLIArguments.modes)
-              ARGS are 'key=value' pairs, e.g. model=yolov8n-pose.pt imgsz=640
+                Arguments received: \(received). The 'yolo' command takes:
 
-            yolo info model=yolov8n-pose.pt     model summary (layers, parameters, head)
-            yolo version                        version
-            yolo help                           this text
+                    yolo TASK MODE ARGS
 
-        This build implements model loading (.pt, .safetensors, model .yaml) and the network forward pass.
-        """
+                    TASK (optional) is one of \(CLIGrammar.pyList(CLIGrammar.tasks)) (this build runs pose models)
+                    MODE (required) is one of \(CLIGrammar.pyList(CLIGrammar.modes))
+                    ARGS (optional) are 'key=value' pairs overriding the defaults, e.g. 'imgsz=320'; list them with 'yolo cfg'
 
-    /// Runs a command line; returns the process exit status. Errors print one line to standard error.
+                Examples:
+                    yolo predict model=yolov8n-pose.pt source=path/to/images imgsz=640 conf=0.25
+                    yolo pose val model=yolov8n-pose.pt data=coco8-pose.yaml batch=1
+                    yolo pose train model=yolov8n-pose.pt data=coco8-pose.yaml epochs=10 lr0=0.01
+                    yolo export model=yolov8n-pose.pt format=onnx imgsz=480,640
+
+                Other commands:
+                    yolo info model=yolov8n-pose.pt     model summary and a forward pass
+                    yolo help                           this text
+                    yolo version                        version
+                    yolo checks                         system report
+                    yolo cfg                            print the default configuration
+                    yolo copy-cfg                       copy it to ./default_copy.yaml
+
+            """
+    }
+
+    /// Runs a command line; returns the process exit status. Errors print one line to standard error
+    /// (after the usage text on standard output where the reference shows it).
     public static func run(_ argv: [String]) -> Int32 {
         do {
-            let args = try CLIArguments(argv)
-            if args.special == nil && args.mode == nil && args.task == nil {
+            switch try CLIParser.parse(argv) {
+            case .usage:
                 print(help)
-                return 0
+            case .special(let command, let arguments):
+                try runSpecial(command, arguments: arguments)
+            case .run(let parsed):
+                let cfg = try CLIConfig.resolve(parsed)
+                if cfg.mode == "info" { try info(cfg) } else { try runMode(cfg) }
             }
-            switch args.special {
-            case "help": print(help); return 0
-            case "version": print(version); return 0
-            case "info": try info(args); return 0
-            case .some(let s): throw CLIError.notImplemented(s)
-            case nil: break
-            }
-            guard let mode = args.mode else { throw CLIError.missing("a mode is required: one of \(CLIArguments.modes)") }
-            throw CLIError.notImplemented(mode)
+            return 0
+        } catch let error as CLIError {
+            if error.showsHelp { print(help) }
+            let line = [error.description, error.hint].compactMap { $0 }.joined(separator: " ")
+            FileHandle.standardError.write(Data("Error: \(line)\n".utf8))
+            return 1
         } catch {
-            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+            let line = "\(error)".split(separator: "\n").joined(separator: " ")
+            FileHandle.standardError.write(Data("Error: \(line)\n".utf8))
             return 1
         }
     }
 
     /// Prints a model summary: source, task, scale, classes, keypoints, strides, parameters and a forward check.
-    static func info(_ args: CLIArguments) throws {
-        let name = args.value("model") ?? "yolov8n-pose.pt"
-        let net = try YOLONetwork.load(name, task: args.task ?? args.value("task"))
+    static func info(_ cfg: CLIConfig) throws {
+        let name = cfg.string("model") ?? CLIGrammar.defaultModel
+        let net = try YOLONetwork.load(name, task: cfg.taskSource == .explicit ? cfg.task : nil)
         let params = net.parameterCount
-        let imgsz = Int(args.value("imgsz") ?? "640") ?? 640
+        let imgsz = cfg.intList("imgsz")?.first ?? 640
         print("\(name): task=\(net.task) scale=\(net.config.scale ?? "-") nc=\(net.nc) kpt_shape=\(net.kptShape.map { "\($0)" } ?? "-") stride=\(net.stride.map { Int($0) })")
         print("names: \(net.names.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", "))")
         print("summary: \(net.model.count) layers, \(params.formatted()) parameters")

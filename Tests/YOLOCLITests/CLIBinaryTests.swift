@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import YOLOCLI
 import YOLOTestSupport
 
 /// Runs the built `yolo` binary, as a user would, and checks exit codes and one-line errors.
@@ -85,4 +86,40 @@ final class CLIBinaryTests: XCTestCase {
         XCTAssertEqual(r.status, 0)
         XCTAssertTrue(r.stdout.hasPrefix("8.4.190"), r.stdout)
     }
+
+    func testDefaultConfigPrintout() throws {
+        let r = try yolo(["cfg"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let keys = r.stdout.split(separator: "\n").dropFirst(1).compactMap { $0.split(separator: ":").first.map(String.init) }
+        XCTAssertEqual(Array(keys.prefix(5)), ["task", "mode", "model", "data", "epochs"])
+        XCTAssertTrue(r.stdout.contains("\nconf: null\n") && r.stdout.contains("\ntracker: tracktrack.yaml\n"), r.stdout)
+    }
+
+    func testValueErrorIsOneLine() throws {
+        assertOneLineError(try yolo(["predict", "conf=2"]),
+                           contains: ["Error: 'conf=2' is an invalid value. Valid 'conf' values are between 0.0 and 1.0."])
+        assertOneLineError(try yolo(["predict", "save=1"]),
+                           contains: ["'save=1' is of invalid type int. 'save' must be a bool (i.e. 'save=True' or 'save=False')"])
+    }
+
+    func testMisspelledWordGetsSuggestions() throws {
+        let r = try yolo(["posee"])
+        assertOneLineError(r, contains: ["'posee' is not a valid YOLO argument. Similar arguments are i.e. ['pose', 'seed=0', 'plots=True']."])
+        XCTAssertTrue(r.stdout.contains("yolo TASK MODE ARGS"), r.stdout)   // usage text, as the reference shows
+    }
+
+    func testVersionAliases() throws {
+        for flag in ["-v", "v", "--version"] {
+            let r = try yolo([flag])
+            XCTAssertEqual(r.status, 0, flag)
+            XCTAssertEqual(r.stdout, CLI.version + "\n", flag)
+        }
+    }
+
+    func testModeWithoutImplementationFailsCleanly() throws {
+        let r = try yolo(["pose", "benchmark", "model=a-pose.pt"])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.hasPrefix("Error: "), r.stderr)
+    }
 }
+

@@ -1,0 +1,9 @@
+extension CLI {
+    /// Runs a resolved task/mode command (`predict`, `val`, `train`, `export`, …).
+    static func runMode(_ cfg: CLIConfig) throws {
+        switch cfg.mode {
+        case "predict": try PredictCommand.run(cfg)
+        default: throw CLIError.notImplemented(cfg.mode)
+        }
+    }
+}

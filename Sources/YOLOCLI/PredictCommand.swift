@@ -1,0 +1,47 @@
+import Foundation
+import YOLOEngine
+import YOLOModel
+
+/// `yolo pose predict model=… source=…`: loads the model, runs the predictor over the source and saves
+/// what was asked (labels now; annotated images when plotting lands).
+enum PredictCommand {
+    static func options(_ cfg: CLIConfig) -> PredictOptions {
+        var o = PredictOptions()
+        o.conf = Float(cfg.double("conf") ?? 0.25)
+        o.iou = Float(cfg.double("iou") ?? 0.7)
+        if cfg.isSet("imgsz") { o.imgsz = cfg.intList("imgsz") }
+        o.maxDet = cfg.int("max_det") ?? 300
+        o.classes = cfg.isSet("classes") ? cfg.intList("classes") : nil
+        o.agnosticNMS = cfg.bool("agnostic_nms")
+        // The CLI saves annotated output unless told otherwise, as Ultralytics does.
+        o.save = cfg.isSet("save") ? cfg.bool("save") : true
+        o.saveTxt = cfg.bool("save_txt")
+        o.saveConf = cfg.bool("save_conf")
+        o.saveCrop = cfg.bool("save_crop")
+        o.project = cfg.string("project")
+        o.name = cfg.string("name")
+        o.existOk = cfg.bool("exist_ok")
+        o.verbose = cfg.isSet("verbose") ? cfg.bool("verbose") : true
+        o.vidStride = cfg.int("vid_stride") ?? 1
+        return o
+    }
+
+    static func run(_ cfg: CLIConfig) throws {
+        var cfg = cfg
+        let modelName = cfg.string("model") ?? "yolov8n-pose.pt"
+        let net = try YOLONetwork.load(modelName)
+        cfg.reconcileTask(modelTask: net.task)
+        guard let source = cfg.string("source") else {
+            throw CLIError.missing("'source' is required for predict, e.g. 'yolo pose predict model=\(modelName) source=path/to/images'")
+        }
+        var options = options(cfg)
+        if options.save {
+            Log.warning("save=True: annotated images are not drawn by this build yet; use save_txt=True for labels.")
+            options.save = false
+        }
+        let predictor = Predictor(model: net, options: options)
+        print("")
+        try predictor.run(source: source)
+        print("💡 Learn more at https://docs.ultralytics.com/modes/predict")
+    }
+}

@@ -1,0 +1,34 @@
+/// Predict arguments with Ultralytics' defaults (spec §6.1). `imgsz` nil means the checkpoint's training
+/// `imgsz`, else 640.
+public struct PredictOptions: Sendable {
+    public var conf: Float = 0.25
+    public var iou: Float = 0.7
+    public var imgsz: [Int]? = nil
+    public var maxDet = 300
+    public var classes: [Int]? = nil
+    public var agnosticNMS = false
+    public var save = false
+    public var saveTxt = false
+    public var saveConf = false
+    public var saveCrop = false
+    public var project: String? = nil
+    public var name: String? = nil
+    public var existOk = false
+    public var verbose = true
+    public var showLabels = true
+    public var showConf = true
+    public var showBoxes = true
+    public var lineWidth: Int? = nil
+    public var vidStride = 1
+    public init() {}
+
+    var nms: NMSOptions {
+        var o = NMSOptions()
+        o.conf = conf
+        o.iou = iou
+        o.classes = classes
+        o.agnostic = agnosticNMS
+        o.maxDet = maxDet
+        return o
+    }
+}

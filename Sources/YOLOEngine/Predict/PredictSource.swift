@@ -1,0 +1,86 @@
+import Foundation
+
+/// Resolves a predict `source` string into media files, as Ultralytics does: a file, a directory (sorted,
+/// images first then videos), a glob (`*`, recursive `**`), or a `.txt`/`.csv` list of paths.
+public enum PredictSource {
+    public static let imageSuffixes: Set<String> = ["avif", "bmp", "dng", "heic", "heif", "jp2", "jpeg", "jpg", "mpo", "png", "tif", "tiff", "webp"]
+    public static let videoSuffixes: Set<String> = ["asf", "avi", "gif", "m4v", "mkv", "mov", "mp4", "mpeg", "mpg", "ts", "wmv", "webm"]
+
+    public static func isImage(_ path: String) -> Bool { imageSuffixes.contains((path as NSString).pathExtension.lowercased()) }
+    public static func isVideo(_ path: String) -> Bool { videoSuffixes.contains((path as NSString).pathExtension.lowercased()) }
+
+    /// The media files of `source`, absolute paths. Throws when nothing usable exists.
+    public static func resolve(_ source: String) throws -> [String] {
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        var files: [String]
+        if source.contains("*") {
+            files = glob(source)
+        } else if fm.fileExists(atPath: source, isDirectory: &isDir) {
+            let abs = URL(fileURLWithPath: source).standardizedFileURL.path
+            if isDir.boolValue {
+                files = try fm.contentsOfDirectory(atPath: abs).filter { $0.contains(".") && !$0.hasPrefix(".") }
+                    .sorted().map { abs + "/" + $0 }
+            } else if ["txt", "csv"].contains((abs as NSString).pathExtension.lowercased()) {
+                let base = (abs as NSString).deletingLastPathComponent
+                files = try String(contentsOfFile: abs, encoding: .utf8).split(whereSeparator: \.isNewline)
+                    .map { $0.trimmingCharacters(in: .whitespaces) }
+                    .filter { !$0.isEmpty && $0 != "source" }
+                    .map { $0.hasPrefix("/") ? $0 : base + "/" + $0 }
+            } else {
+                files = [abs]
+            }
+        } else {
+            throw PredictError.sourceNotFound(source)
+        }
+        let images = files.filter(isImage), videos = files.filter(isVideo)
+        guard !(images.isEmpty && videos.isEmpty) else { throw PredictError.noMedia(source) }
+        return images + videos
+    }
+
+    /// Expands a glob pattern with `*`, `?` and `**` (any depth), sorted.
+    static func glob(_ pattern: String) -> [String] {
+        let abs = pattern.hasPrefix("/") ? pattern : FileManager.default.currentDirectoryPath + "/" + pattern
+        let parts = abs.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        var paths = ["/"]
+        for (i, part) in parts.enumerated() {
+            let last = i == parts.count - 1
+            var next: [String] = []
+            for base in paths {
+                if part == "**" {
+                    next.append(base)
+                    if let e = FileManager.default.enumerator(atPath: base) {
+                        while let sub = e.nextObject() as? String {
+                            var d: ObjCBool = false
+                            let full = (base as NSString).appendingPathComponent(sub)
+                            if FileManager.default.fileExists(atPath: full, isDirectory: &d), d.boolValue { next.append(full) }
+                        }
+                    }
+                } else if part.contains("*") || part.contains("?") {
+                    let items = (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []
+                    next += items.filter { fnmatch(part, $0, 0) == 0 }.map { (base as NSString).appendingPathComponent($0) }
+                } else {
+                    let full = (base as NSString).appendingPathComponent(part)
+                    if last || FileManager.default.fileExists(atPath: full) { next.append(full) }
+                }
+            }
+            paths = next
+        }
+        return Array(Set(paths.filter { FileManager.default.fileExists(atPath: $0) })).sorted()
+    }
+}
+
+/// Predict failures that stop the run. Messages are one line and name the path.
+public enum PredictError: Error, CustomStringConvertible {
+    case sourceNotFound(String)
+    case noMedia(String)
+    case unsupported(String)
+
+    public var description: String {
+        switch self {
+        case .sourceNotFound(let s): return "source '\(s)' does not exist"
+        case .noMedia(let s): return "no images or videos found in '\(s)'. Supported formats are: images \(PredictSource.imageSuffixes.sorted()), videos \(PredictSource.videoSuffixes.sorted())"
+        case .unsupported(let s): return s
+        }
+    }
+}

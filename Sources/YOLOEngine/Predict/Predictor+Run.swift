@@ -1,0 +1,84 @@
+import Foundation
+import YOLOData
+import YOLOModel
+
+/// What a predict run produced.
+public struct PredictRun {
+    public var results: Int = 0
+    public var skipped: [String] = []
+    public var saveDir: URL?
+    public var labelsSaved = 0
+}
+
+extension Predictor {
+    /// Predicts every image of `source` (file, directory, glob or list), calling `onResult` per image as it
+    /// is ready (results are not accumulated, so long runs stream). Unreadable images are reported and skipped.
+    @discardableResult
+    public func run(source: String, onResult: (Results) throws -> Void = { _ in }) throws -> PredictRun {
+        let files = try PredictSource.resolve(source)
+        var run = PredictRun()
+        let wantsSave = options.save || options.saveTxt || options.saveCrop
+        let saveDir = wantsSave ? SaveDirectory.make(task: model.task, mode: "predict", project: options.project,
+                                                     name: options.name, existOk: options.existOk) : nil
+        if let saveDir {
+            try FileManager.default.createDirectory(at: saveDir, withIntermediateDirectories: true)
+            if options.saveTxt {
+                try FileManager.default.createDirectory(at: saveDir.appendingPathComponent("labels"), withIntermediateDirectories: true)
+            }
+        }
+        run.saveDir = saveDir
+        let prefetch = ImagePrefetcher(files)
+        var totals = Speed(preprocess: 0, inference: 0, postprocess: 0)
+        var lastShape = (height: imgsz.height, width: imgsz.width)
+        var usedStems: [String: Int] = [:]
+        for (i, path) in files.enumerated() {
+            if PredictSource.isVideo(path) {
+                Log.warning("video {\(path)} skipped: video sources are not supported by this build yet")
+                run.skipped.append(path)
+                continue
+            }
+            let image: Image
+            switch prefetch.take(i) {
+            case .success(let img): image = img
+            case .failure(let e):
+                Log.warning("image \(i + 1)/\(files.count) \(path): skipped, \(e)")
+                run.skipped.append(path)
+                continue
+            }
+            let r = predict(image, path: path)
+            lastShape = r.inputShape
+            totals.preprocess += r.speed.preprocess
+            totals.inference += r.speed.inference
+            totals.postprocess += r.speed.postprocess
+            run.results += 1
+            if options.verbose {
+                log("image \(i + 1)/\(files.count) \(path): \(r.inputShape.height)x\(r.inputShape.width) \(r.verbose())\(String(format: "%.1f", r.speed.inference))ms")
+            }
+            if let saveDir {
+                var stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+                let n = usedStems[stem, default: 0] + 1
+                usedStems[stem] = n
+                if n > 1 { stem += "-\(n)" }
+                if options.saveTxt {
+                    let url = saveDir.appendingPathComponent("labels/\(stem).txt")
+                    try? FileManager.default.removeItem(at: url)
+                    try r.saveTxt(to: url, saveConf: options.saveConf)
+                    if r.count > 0 { run.labelsSaved += 1 }
+                }
+            }
+            try onResult(r)
+        }
+        if options.verbose && run.results > 0 {
+            let n = Double(run.results)
+            log(String(format: "Speed: %.1fms preprocess, %.1fms inference, %.1fms postprocess per image at shape (1, 3, %d, %d)",
+                       totals.preprocess / n, totals.inference / n, totals.postprocess / n, lastShape.height, lastShape.width))
+        }
+        if let saveDir, options.verbose {
+            log("Results saved to \u{1b}[1m\(saveDir.path)\u{1b}[0m")
+            if options.saveTxt {
+                log("\(run.labelsSaved) label\(run.labelsSaved > 1 ? "s" : "") saved to \(saveDir.path)/labels")
+            }
+        }
+        return run
+    }
+}

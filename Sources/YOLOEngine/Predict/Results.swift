@@ -1,0 +1,73 @@
+import Foundation
+
+/// Detected boxes in original-image pixels, as Ultralytics' `Boxes`.
+public struct Boxes: Sendable {
+    /// x1, y1, x2, y2 per detection.
+    public let xyxy: [SIMD4<Float>]
+    public let conf: [Float]
+    public let cls: [Int]
+    /// (height, width) of the original image.
+    public let origShape: (height: Int, width: Int)
+
+    public var count: Int { xyxy.count }
+    /// Centre x, centre y, width, height.
+    public var xywh: [SIMD4<Float>] { xyxy.map { SIMD4(($0[0] + $0[2]) / 2, ($0[1] + $0[3]) / 2, $0[2] - $0[0], $0[3] - $0[1]) } }
+    private var norm: SIMD4<Float> {
+        let w = Float(origShape.width), h = Float(origShape.height)
+        return SIMD4(w, h, w, h)
+    }
+    /// xyxy divided by the original width/height.
+    public var xyxyn: [SIMD4<Float>] { xyxy.map { $0 / norm } }
+    /// xywh divided by the original width/height.
+    public var xywhn: [SIMD4<Float>] { xywh.map { $0 / norm } }
+}
+
+/// Keypoints in original-image pixels, as Ultralytics' `Keypoints`: `data[i][k]` is (x, y[, visibility]).
+public struct Keypoints: Sendable {
+    public let data: [[[Float]]]
+    public let origShape: (height: Int, width: Int)
+    /// Values per keypoint (2 or 3).
+    public let dims: Int
+
+    public var xy: [[SIMD2<Float>]] { data.map { $0.map { SIMD2($0[0], $0[1]) } } }
+    public var xyn: [[SIMD2<Float>]] {
+        let s = SIMD2(Float(origShape.width), Float(origShape.height))
+        return xy.map { $0.map { $0 / s } }
+    }
+    /// Visibility confidences (nil when D = 2).
+    public var conf: [[Float]]? { dims == 3 ? data.map { $0.map { $0[2] } } : nil }
+    public var hasVisible: Bool { dims == 3 }
+}
+
+/// Timings of one image in milliseconds.
+public struct Speed: Sendable, Equatable {
+    public var preprocess: Double
+    public var inference: Double
+    public var postprocess: Double
+}
+
+/// Predictions for one image, as Ultralytics' `Results`.
+public struct Results: Sendable {
+    public let path: String
+    public let origShape: (height: Int, width: Int)
+    /// The letterboxed network input size (height, width).
+    public let inputShape: (height: Int, width: Int)
+    public let names: [Int: String]
+    public let boxes: Boxes
+    public let keypoints: Keypoints?
+    public var speed: Speed
+
+    /// Number of detections.
+    public var count: Int { boxes.count }
+
+    /// Per-class counts: "2 persons, 1 dog, " or "(no detections), ".
+    public func verbose() -> String {
+        guard count > 0 else { return "(no detections), " }
+        var counts: [Int: Int] = [:]
+        for c in boxes.cls { counts[c, default: 0] += 1 }
+        return counts.keys.sorted().map { c in
+            let n = counts[c]!
+            return "\(n) \(names[c] ?? String(c))\(n > 1 ? "s" : ""), "
+        }.joined()
+    }
+}

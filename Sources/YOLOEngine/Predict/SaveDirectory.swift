@@ -1,0 +1,21 @@
+import Foundation
+
+/// Output folders in Ultralytics' scheme: `runs/<task>/<name>`, then `<name>-2`, `<name>-3`, … unless `existOk`.
+public enum SaveDirectory {
+    /// The directory to use (not created).
+    public static func make(task: String, mode: String, project: String?, name: String?, existOk: Bool,
+                            runsDir: String = FileManager.default.currentDirectoryPath + "/runs") -> URL {
+        let base: URL
+        if let project, project.hasPrefix("/") { base = URL(fileURLWithPath: project) }
+        else { base = URL(fileURLWithPath: runsDir).appendingPathComponent(task).appendingPathComponent(project ?? "") }
+        let leaf = name ?? mode
+        var candidate = base.appendingPathComponent(leaf)
+        guard !existOk else { return candidate }
+        var n = 2
+        while FileManager.default.fileExists(atPath: candidate.path) {
+            candidate = base.appendingPathComponent("\(leaf)-\(n)")
+            n += 1
+        }
+        return candidate
+    }
+}

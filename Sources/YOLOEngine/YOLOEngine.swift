@@ -1,1 +1,0 @@
-// Predict, val, train, export engines.

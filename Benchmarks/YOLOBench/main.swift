@@ -16,6 +16,11 @@ struct Options {
     var out = NSTemporaryDirectory() + "yolo-bench"
     /// Time only our forward on an existing checkpoint (no reference process).
     var oursOnly: String?
+    /// Time `yolo pose predict` end to end (ours vs Ultralytics' CLI) on this folder of images.
+    var predictDir: String?
+    var model = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Tests/Fixtures/trained-n-pose.pt").path
+    var repeats = 3
 
     init(_ argv: [String]) {
         var i = 0
@@ -29,6 +34,9 @@ struct Options {
             case "--python": python = next()
             case "--out": out = next()
             case "--ours-only": oursOnly = next()
+            case "--predict": predictDir = next()
+            case "--model": model = next()
+            case "--repeats": repeats = Int(next()) ?? repeats
             default: FileHandle.standardError.write(Data("unknown option \(argv[i])\n".utf8)); exit(2)
             }
             i += 1
@@ -98,6 +106,10 @@ try? FileManager.default.createDirectory(atPath: o.out, withIntermediateDirector
 Log.enabled = false
 print("forward, batch 1, \(o.imgsz)×\(o.imgsz), fp32, \(o.runs) runs after \(o.warmup) warm-up; OMP_NUM_THREADS=\(ProcessInfo.processInfo.environment["OMP_NUM_THREADS"] ?? "unset")")
 print("model          ours med/min (ms)   ORT med/min (ms)   torch med (ms)   ours/ORT   ours/torch")
+if let dir = o.predictDir {
+    try PredictBench.run(dir: dir, options: o)
+    exit(0)
+}
 if let pt = o.oursOnly {
     let s = try ours(pt, o)
     print(String(format: "%@: ours median %.1f ms, min %.1f ms, mean %.1f ms", pt, s.median, s.min, s.mean))

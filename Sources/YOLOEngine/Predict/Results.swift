@@ -9,6 +9,15 @@ public struct Boxes: Sendable {
     /// (height, width) of the original image.
     public let origShape: (height: Int, width: Int)
 
+    public init(xyxy: [SIMD4<Float>], conf: [Float], cls: [Int], origShape: (height: Int, width: Int)) {
+        precondition(xyxy.count == conf.count && conf.count == cls.count,
+                     "Boxes: \(xyxy.count) boxes, \(conf.count) scores, \(cls.count) classes")
+        self.xyxy = xyxy
+        self.conf = conf
+        self.cls = cls
+        self.origShape = origShape
+    }
+
     public var count: Int { xyxy.count }
     /// Centre x, centre y, width, height.
     public var xywh: [SIMD4<Float>] { xyxy.map { SIMD4(($0[0] + $0[2]) / 2, ($0[1] + $0[3]) / 2, $0[2] - $0[0], $0[3] - $0[1]) } }
@@ -29,6 +38,13 @@ public struct Keypoints: Sendable {
     /// Values per keypoint (2 or 3).
     public let dims: Int
 
+    public init(data: [[[Float]]], origShape: (height: Int, width: Int), dims: Int) {
+        precondition(dims == 2 || dims == 3, "Keypoints: \(dims) values per keypoint")
+        self.data = data
+        self.origShape = origShape
+        self.dims = dims
+    }
+
     public var xy: [[SIMD2<Float>]] { data.map { $0.map { SIMD2($0[0], $0[1]) } } }
     public var xyn: [[SIMD2<Float>]] {
         let s = SIMD2(Float(origShape.width), Float(origShape.height))
@@ -44,6 +60,12 @@ public struct Speed: Sendable, Equatable {
     public var preprocess: Double
     public var inference: Double
     public var postprocess: Double
+
+    public init(preprocess: Double, inference: Double, postprocess: Double) {
+        self.preprocess = preprocess
+        self.inference = inference
+        self.postprocess = postprocess
+    }
 }
 
 /// Predictions for one image, as Ultralytics' `Results`.
@@ -56,6 +78,17 @@ public struct Results: Sendable {
     public let boxes: Boxes
     public let keypoints: Keypoints?
     public var speed: Speed
+
+    public init(path: String, origShape: (height: Int, width: Int), inputShape: (height: Int, width: Int),
+                names: [Int: String], boxes: Boxes, keypoints: Keypoints?, speed: Speed) {
+        self.path = path
+        self.origShape = origShape
+        self.inputShape = inputShape
+        self.names = names
+        self.boxes = boxes
+        self.keypoints = keypoints
+        self.speed = speed
+    }
 
     /// Number of detections.
     public var count: Int { boxes.count }

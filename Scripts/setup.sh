@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Installs the system libraries the package links (Debian) when missing, then builds in release mode.
+# Installs the system libraries the package links and the ffmpeg tools video predict runs (Debian) when missing,
+# then builds in release mode.
 # Usage: Scripts/setup.sh [extra swift build args]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
-for pkg in libdnnl-dev libturbojpeg0-dev libpng-dev; do
+for pkg in pkg-config libdnnl-dev libturbojpeg0-dev libpng-dev ffmpeg libfreetype-dev fonts-dejavu-core; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -75,7 +75,7 @@ IMAGE = "images/val/000000000110.jpg"  # 640 wide x 480 high (landscape)
 TRAIN_EPOCHS = 20  # 1 batch per epoch (4 images, batch 4); ~1 min on 2 CPU cores
 # `overfit` step: a yolov8n-pose trained long enough on all 8 coco8-pose images (train + val) to behave like a real
 # detector on them (confident, image-dependent scores), for the predict / plotting fixtures.
-OVERFIT_EPOCHS = int(os.environ.get("OVERFIT_EPOCHS", "250"))
+OVERFIT_STAGES = [(250, 0.003, 2), (150, 0.002, 0)]  # (epochs, AdamW lr0, warmup_epochs); lr decays linearly to lr0*0.05
 OVERFIT_IMGSZ = 416
 OVERFIT_BATCH = int(os.environ.get("OVERFIT_BATCH", "2"))  # 4 optimizer steps per epoch (nbs = batch: no accumulation)
 OVERFIT_THREADS = 2  # torch threads during training (the reference's CPU device selection would pick min(8, cpus-1))
@@ -328,7 +328,7 @@ def step_trained(out: Path, dataset: Path) -> None:
 
 def step_overfit(out: Path, dataset: Path) -> None:
     """yolov8n-pose.yaml from scratch, deliberately over-fitted on all 8 coco8-pose images (train AND val folders)."""
-    log(f"[overfit] training yolov8n-pose.yaml from scratch on all 8 coco8-pose images (cpu, {OVERFIT_EPOCHS} epochs)")
+    log(f"[overfit] training yolov8n-pose.yaml from scratch on all 8 coco8-pose images (cpu, stages {OVERFIT_STAGES})")
     with tempfile.TemporaryDirectory(prefix="fixtures-overfit-") as tmp:
         tmp = Path(tmp)
         data_root = tmp / "coco8-pose"  # private copy: the trainer writes label caches next to the labels
@@ -338,28 +338,37 @@ def step_overfit(out: Path, dataset: Path) -> None:
             f"path: {data_root}\ntrain: [images/train, images/val]\nval: images/val\n"
             f"kpt_shape: [17, 3]\nflip_idx: {FLIP_IDX}\nnames:\n  0: person\n"
         )
-        torch.manual_seed(0)
-        model = YOLO("yolov8n-pose.yaml")
-        # select_device() resets the thread count; set ours again once training starts. Training round-off (and so the
-        # exact weights) depends on it.
-        model.add_callback("on_pretrain_routine_end", lambda trainer: torch.set_num_threads(OVERFIT_THREADS))
+        # Stage 1 from scratch; stage 2 continues from stage 1's stripped last.pt (fresh optimizer / EMA, lower lr, no
+        # warm-up). OVERFIT_STAGE1=<last.pt> skips stage 1 (development shortcut only; fixtures use the full run).
         t = time.time()
-        model.train(
-            data=str(data_yaml), epochs=OVERFIT_EPOCHS, imgsz=OVERFIT_IMGSZ, batch=OVERFIT_BATCH, nbs=OVERFIT_BATCH,
-            device="cpu", workers=0, seed=0, deterministic=True, amp=False, plots=False, val=False,
-            # Memorization, not generalization: no mosaic, default flip / HSV / translate, scale 0.5 kept so that the
-            # people are also found at imgsz 640 (objects ~1.5x the training size there).
-            optimizer="AdamW", lr0=0.003, lrf=0.05, warmup_epochs=2, mosaic=0.0, close_mosaic=0,
-            project=str(tmp / "runs"), name="overfit", exist_ok=True, verbose=False,
-        )
+        stage1 = os.environ.get("OVERFIT_STAGE1")
+        for stage, (epochs, lr0, warmup) in enumerate(OVERFIT_STAGES, 1):
+            if stage == 1 and stage1:
+                log(f"  stage 1 skipped: using {stage1}")
+                continue
+            torch.manual_seed(0)
+            src = "yolov8n-pose.yaml" if stage == 1 else str(stage1 or tmp / "runs" / "stage1" / "weights" / "last.pt")
+            model = YOLO(src)
+            # select_device() resets the thread count; set ours again once training starts. Training round-off (and
+            # so the exact weights) depends on it.
+            model.add_callback("on_pretrain_routine_end", lambda trainer: torch.set_num_threads(OVERFIT_THREADS))
+            model.train(
+                data=str(data_yaml), epochs=epochs, imgsz=OVERFIT_IMGSZ, batch=OVERFIT_BATCH, nbs=OVERFIT_BATCH,
+                device="cpu", workers=0, seed=0, deterministic=True, amp=False, plots=False, val=False,
+                # Memorization, not generalization: no mosaic, default flip / HSV / translate, scale 0.5 kept so that
+                # the people are also found at imgsz 640 (objects ~1.5x the training size there).
+                optimizer="AdamW", lr0=lr0, lrf=0.05, warmup_epochs=warmup, mosaic=0.0, close_mosaic=0,
+                project=str(tmp / "runs"), name=f"stage{stage}", exist_ok=True, verbose=False,
+            )
+            log(f"  stage {stage} ({epochs} epochs from {Path(src).name}) done after {time.time() - t:.1f}s")
         log(f"  training took {time.time() - t:.1f}s")
-        last = tmp / "runs" / "overfit" / "weights" / "last.pt"
+        last = tmp / "runs" / f"stage{len(OVERFIT_STAGES)}" / "weights" / "last.pt"
         shutil.copy(last, out / "overfit-n-pose.pt")
         log(f"  wrote overfit-n-pose.pt ({(out / 'overfit-n-pose.pt').stat().st_size:,} bytes)")
     torch.set_num_threads(1)
     yolo = YOLO(str(out / "overfit-n-pose.pt"))
     for img in sorted((dataset / "images").glob("*/*.jpg")):
-        n_lab = len((dataset / "labels" / img.parent.name / (img.stem + ".txt")).read_text().split("\n")) - 1
+        n_lab = len((dataset / "labels" / img.parent.name / (img.stem + ".txt")).read_text().splitlines())
         for s in (640, 320):
             c = yolo.predict(str(img), imgsz=s, conf=0.25, verbose=False, save=False)[0].boxes.conf.numpy()
             log(f"  {img.parent.name}/{img.name} imgsz {s}: {len(c)} det at conf 0.25 ({n_lab} labelled), "

@@ -3,7 +3,7 @@ import YOLOEngine
 import YOLOModel
 
 /// `yolo pose predict model=… source=…`: loads the model, runs the predictor over the source and saves
-/// what was asked (labels now; annotated images when plotting lands).
+/// what was asked (annotated images/videos by default, labels, crops).
 enum PredictCommand {
     static func options(_ cfg: CLIConfig) -> PredictOptions {
         var o = PredictOptions()
@@ -34,11 +34,7 @@ enum PredictCommand {
         guard let source = cfg.string("source") else {
             throw CLIError.missing("'source' is required for predict, e.g. 'yolo pose predict model=\(modelName) source=path/to/images'")
         }
-        var options = options(cfg)
-        if options.save {
-            Log.warning("save=True: annotated images are not drawn by this build yet; use save_txt=True for labels.")
-            options.save = false
-        }
+        let options = options(cfg)
         let predictor = Predictor(model: net, options: options)
         print("")
         try predictor.run(source: source)

@@ -16,7 +16,8 @@ final class ImagePrefetcher: @unchecked Sendable {
     init(_ paths: [String]) { self.paths = paths }
 
     private func start(_ i: Int) {
-        guard i < paths.count, slots[i] == nil else { return }
+        // Videos are streamed by their own reader, never read whole as an image.
+        guard i < paths.count, slots[i] == nil, !PredictSource.isVideo(paths[i]) else { return }
         let slot = Slot()
         slots[i] = slot
         let path = paths[i]
@@ -26,7 +27,7 @@ final class ImagePrefetcher: @unchecked Sendable {
         }
     }
 
-    /// The decoded image `i` (or its error); starts decoding `i + 1`.
+    /// The decoded image `i` (or its error); starts decoding `i + 1`. `i` must be an image path.
     func take(_ i: Int) -> Result<Image, Error> {
         start(i)
         start(i + 1)

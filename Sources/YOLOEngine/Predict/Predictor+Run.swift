@@ -33,8 +33,27 @@ extension Predictor {
         var usedStems: [String: Int] = [:]
         for (i, path) in files.enumerated() {
             if PredictSource.isVideo(path) {
-                Log.warning("video {\(path)} skipped: video sources are not supported by this build yet")
-                run.skipped.append(path)
+                var stem: String?
+                if saveDir != nil {
+                    var s = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+                    let n = usedStems[s, default: 0] + 1
+                    usedStems[s] = n
+                    if n > 1 { s += "-\(n)" }
+                    stem = s
+                }
+                do {
+                    let v = try runVideo(path: path, index: i + 1, total: files.count, saveDir: saveDir, stem: stem, onResult: onResult)
+                    run.results += v.frames
+                    run.labelsSaved += v.labelsSaved
+                    totals.preprocess += v.speed.preprocess
+                    totals.inference += v.speed.inference
+                    totals.postprocess += v.speed.postprocess
+                    if let s = v.lastShape { lastShape = s }
+                    if let e = v.error { Log.warning("video \(i + 1)/\(files.count): stopped after \(v.frames) frames, \(e)") }
+                } catch let e as VideoError {
+                    Log.warning("video \(i + 1)/\(files.count): skipped, \(e)")
+                    run.skipped.append(path)
+                }
                 continue
             }
             let image: Image
@@ -64,6 +83,14 @@ extension Predictor {
                     try? FileManager.default.removeItem(at: url)
                     try r.saveTxt(to: url, saveConf: options.saveConf)
                     if r.count > 0 { run.labelsSaved += 1 }
+                }
+                if options.saveCrop {
+                    try r.saveCrops(from: image, to: saveDir.appendingPathComponent("crops"), fileStem: stem)
+                }
+                if options.save {
+                    let annotated = try r.plot(on: image, lineWidth: options.lineWidth, showBoxes: options.showBoxes,
+                                               showLabels: options.showLabels, showConf: options.showConf)
+                    try ImageIO.writeJPEG(annotated, to: saveDir.appendingPathComponent("\(stem).jpg"), quality: 95)
                 }
             }
             try onResult(r)

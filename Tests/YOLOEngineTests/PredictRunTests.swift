@@ -35,6 +35,21 @@ final class PredictRunTests: XCTestCase {
         XCTAssertEqual(run.skipped.map { ($0 as NSString).lastPathComponent }, ["000000000111-truncated.jpg", "000000000112-text.png"])
     }
 
+    func testSwiftAPIMatchesPredictor() throws {
+        let net = try YOLONetwork.load(Fixtures.path("overfit-n-pose.pt"))
+        let val = Fixtures.coco8Pose.appendingPathComponent("images/val").path
+        let results = try net.predict(val, conf: 0.25, imgsz: [640])
+        XCTAssertEqual(results.map { ($0.path as NSString).lastPathComponent },
+                       ["000000000110.jpg", "000000000113.jpg", "000000000136.jpg", "000000000151.jpg"])
+        // Counts from Tests/Fixtures/predict/predictions.json (overfit-n-pose, 640, conf 0.25).
+        XCTAssertEqual(results.map(\.count), [14, 15, 12, 0])
+        XCTAssertEqual(results[0].names, [0: "person"])
+        let image = try ImageIO.read(URL(fileURLWithPath: val + "/000000000110.jpg"))
+        var o = PredictOptions()
+        o.imgsz = [640]
+        XCTAssertEqual(net.predict(image, options: o).boxes.conf, results[0].boxes.conf)
+    }
+
     func testMissingSourceIsAnError() throws {
         XCTAssertThrowsError(try PredictSource.resolve("/nonexistent/images")) { e in
             XCTAssertEqual("\(e)", "source '/nonexistent/images' does not exist")

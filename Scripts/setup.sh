@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
-for pkg in pkg-config libdnnl-dev libturbojpeg0-dev libpng-dev ffmpeg libfreetype-dev fonts-dejavu-core; do
+for pkg in pkg-config libdnnl-dev libturbojpeg0-dev libpng-dev libwebp-dev ffmpeg libfreetype-dev fonts-dejavu-core; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

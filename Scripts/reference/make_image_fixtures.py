@@ -11,7 +11,7 @@ numpy 2.4.6, Pillow 13.0.0.
 Writes into Tests/Fixtures/images/:
   * small synthetic images made with cv2 / PIL / by hand (PNG RGBA, 16-bit, gray, gray+alpha, palette; BMP 24-bit
     bottom-up and top-down, 32-bit, 8-bit palette; JPEGs with EXIF orientations 2..8; a truncated JPEG; a text file
-    named .jpg);
+    named .jpg; WebP lossy q80 / lossless, with and without alpha, animated, a truncated WebP);
   * reference.json: for every coco8-pose image (train + val) and every synthetic image, the shape and the FNV-1a 64-bit
     hash of the BGR bytes as decoded by cv2.imread (IMREAD_COLOR), and for the coco8 images the output shape, pads and
     hash of ultralytics' LetterBox for several targets; and hashes of cv2.resize (INTER_LINEAR) of noise.png to
@@ -169,6 +169,29 @@ def make_synthetic():
     noise = np.random.default_rng(15).integers(0, 256, (37, 53, 3), dtype=np.uint8)
     cv2.imwrite(str(OUT / "noise.png"), noise)
     files.append(("noise.png", "53x37 uniform noise, source of the resize cases"))
+
+    # WebP (cv2 and PIL both write through libwebp). Odd sizes exercise the chroma upsampling edges.
+    cv2.imwrite(str(OUT / "lossy-q80.webp"), gradient(29, 41, 16), [cv2.IMWRITE_WEBP_QUALITY, 80])
+    files.append(("lossy-q80.webp", "lossy WebP q80, VP8 (cv2)"))
+    cv2.imwrite(str(OUT / "lossless.webp"), gradient(27, 35, 17), [cv2.IMWRITE_WEBP_QUALITY, 101])
+    files.append(("lossless.webp", "lossless WebP, VP8L (cv2, quality > 100)"))
+    bgra = np.concatenate([gradient(25, 31, 18), np.random.default_rng(19).integers(0, 256, (25, 31, 1), np.uint8)], 2)
+    cv2.imwrite(str(OUT / "lossless-alpha.webp"), bgra, [cv2.IMWRITE_WEBP_QUALITY, 101])
+    files.append(("lossless-alpha.webp", "lossless WebP with alpha, VP8L (cv2 BGRA)"))
+    alpha = (np.arange(23 * 37).reshape(23, 37, 1) * 11 % 256).astype(np.uint8)
+    rgba_pil = Image.fromarray(np.concatenate([gradient(23, 37, 20)[..., ::-1], alpha], 2), "RGBA")
+    rgba_pil.save(OUT / "lossy-alpha.webp", quality=80, lossless=False)
+    files.append(("lossy-alpha.webp", "lossy WebP with alpha, VP8X + ALPH + VP8 (PIL q80)"))
+    Image.fromarray(gradient(21, 33, 21)[..., ::-1].copy(), "RGB").save(OUT / "lossy-pil.webp", quality=80)
+    files.append(("lossy-pil.webp", "lossy WebP q80 without alpha (PIL)"))
+    frames = [Image.fromarray(gradient(19, 27, 22 + i)[..., ::-1].copy(), "RGB") for i in range(2)]
+    frames[0].save(OUT / "animated.webp", save_all=True, append_images=frames[1:], duration=100, lossless=True)
+    files.append(("animated.webp", "animated lossless WebP, 2 frames (PIL); cv2.imread gives the first"))
+    enc = (OUT / "lossy-q80.webp").read_bytes()
+    (OUT / "truncated.webp").write_bytes(enc[: len(enc) // 2])
+    files.append(("truncated.webp", "lossy WebP cut to half its length"))
+    (OUT / "webp-as.jpg").write_bytes((OUT / "lossless.webp").read_bytes())
+    files.append(("webp-as.jpg", "a WebP named .jpg (dispatch on magic bytes)"))
     return files
 
 

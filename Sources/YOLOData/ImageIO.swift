@@ -19,7 +19,7 @@ public enum ImageIO {
         return try decode(data, name: name, order: order)
     }
 
-    /// Decodes an encoded image (JPEG, PNG or BMP). `name` is used in error messages.
+    /// Decodes an encoded image (JPEG, PNG, BMP or WebP). `name` is used in error messages.
     public static func decode(_ data: Data, name: String, order: ChannelOrder = .bgr) throws -> Image {
         guard !data.isEmpty else { throw ImageError.cannotDecode(name: name, reason: "empty file") }
         return try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Image in
@@ -33,6 +33,8 @@ public enum ImageIO {
                 return try PNGCodec.decode(bytes, name: name, order: order)
             case .bmp:
                 return try BMPCodec.decode(bytes, name: name, order: order)
+            case .webp:
+                return try WebPCodec.decode(bytes, name: name, order: order)
             case nil:
                 let head = bytes.prefix(4).map { String(format: "0x%02X", $0) }.joined(separator: " ")
                 throw ImageError.cannotDecode(name: name, reason: "unknown format: starts with \(head)")
@@ -40,11 +42,12 @@ public enum ImageIO {
         }
     }
 
-    /// Writes a baseline JPEG (libjpeg-turbo, 4:2:0 chroma subsampling, like `cv2.imwrite`'s defaults).
-    /// The file is written to a temporary name and renamed into place.
-    public static func writeJPEG(_ image: Image, to url: URL, quality: Int = 95) throws {
+    /// Writes a baseline JPEG (libjpeg-turbo; 4:2:0 chroma subsampling by default, like `cv2.imwrite`; 4:4:4
+    /// like PIL's `subsampling=0`). The file is written to a temporary name and renamed into place.
+    public static func writeJPEG(_ image: Image, to url: URL, quality: Int = 95,
+                                 subsampling: ChromaSubsampling = .s420) throws {
         let name = url.isFileURL ? url.relativePath : url.absoluteString
-        let data = try JPEGCodec.encode(image, quality: quality, name: name)
+        let data = try JPEGCodec.encode(image, quality: quality, subsampling: subsampling, name: name)
         try writeAtomically(data, to: url, name: name)
     }
 
@@ -56,9 +59,12 @@ public enum ImageIO {
     }
 
     /// Encodes to JPEG bytes.
-    public static func encodeJPEG(_ image: Image, quality: Int = 95) throws -> Data {
-        try JPEGCodec.encode(image, quality: quality, name: "<memory>")
+    public static func encodeJPEG(_ image: Image, quality: Int = 95, subsampling: ChromaSubsampling = .s420) throws -> Data {
+        try JPEGCodec.encode(image, quality: quality, subsampling: subsampling, name: "<memory>")
     }
+
+    /// Chroma subsampling of written JPEGs.
+    public enum ChromaSubsampling: Sendable { case s420, s444 }
 
     /// Encodes to PNG bytes.
     public static func encodePNG(_ image: Image) throws -> Data {
@@ -74,13 +80,14 @@ public enum ImageIO {
     }
 
     enum Format {
-        case jpeg, png, bmp
+        case jpeg, png, bmp, webp
 
         static func sniff(_ b: UnsafeBufferPointer<UInt8>) -> Format? {
             if b.count >= 3, b[0] == 0xFF, b[1] == 0xD8, b[2] == 0xFF { return .jpeg }
             if b.count >= 8, b[0] == 0x89, b[1] == 0x50, b[2] == 0x4E, b[3] == 0x47,
                b[4] == 0x0D, b[5] == 0x0A, b[6] == 0x1A, b[7] == 0x0A { return .png }
             if b.count >= 2, b[0] == 0x42, b[1] == 0x4D { return .bmp }
+            if WebPCodec.isWebP(b) { return .webp }  // RIFF....WEBP
             return nil
         }
     }
@@ -155,7 +162,7 @@ enum JPEGCodec {
         return Image(width: width, height: height, order: order, pixels: out)
     }
 
-    static func encode(_ image: Image, quality: Int, name: String) throws -> Data {
+    static func encode(_ image: Image, quality: Int, subsampling: ImageIO.ChromaSubsampling, name: String) throws -> Data {
         guard image.width > 0, image.height > 0 else {
             throw ImageError.cannotWrite(name: name, reason: "empty image \(image.width)×\(image.height)")
         }
@@ -168,7 +175,7 @@ enum JPEGCodec {
         let format = image.order == .bgr ? TJPF_BGR : TJPF_RGB
         let rc = image.pixels.withUnsafeBufferPointer { src in
             tjCompress2(handle, src.baseAddress, Int32(image.width), 0, Int32(image.height), Int32(format.rawValue),
-                        &jpegBuf, &jpegSize, Int32(TJSAMP_420.rawValue), Int32(max(1, min(100, quality))), 0)
+                        &jpegBuf, &jpegSize, Int32((subsampling == .s444 ? TJSAMP_444 : TJSAMP_420).rawValue), Int32(max(1, min(100, quality))), 0)
         }
         defer { if let jpegBuf { tjFree(jpegBuf) } }
         guard rc == 0, let jpegBuf else { throw ImageError.cannotWrite(name: name, reason: message(handle)) }

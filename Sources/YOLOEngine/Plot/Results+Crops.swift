@@ -1,4 +1,3 @@
-import CTurboJPEG
 import Foundation
 import YOLOData
 
@@ -40,32 +39,9 @@ extension Results {
                 url = folder.appendingPathComponent("\(fileStem)-\(n).jpg")
                 n += 1
             }
-            try JPEG444.encode(crop, quality: 95, name: url.path).write(to: url, options: .atomic)
+            try ImageIO.writeJPEG(crop, to: url, quality: 95, subsampling: .s444)
             written.append(url)
         }
         return written
-    }
-}
-
-/// JPEG encoding with 4:4:4 chroma (as PIL's `subsampling=0`), for crops.
-enum JPEG444 {
-    static func encode(_ image: Image, quality: Int, name: String) throws -> Data {
-        guard image.width > 0, image.height > 0 else {
-            throw ImageError.cannotWrite(name: name, reason: "empty image \(image.width)×\(image.height)")
-        }
-        guard let handle = tjInitCompress() else { throw ImageError.cannotWrite(name: name, reason: "tjInitCompress failed") }
-        defer { tjDestroy(handle) }
-        var buf: UnsafeMutablePointer<UInt8>? = nil
-        var size: UInt = 0
-        let format = image.order == .bgr ? TJPF_BGR : TJPF_RGB
-        let rc = image.pixels.withUnsafeBufferPointer { src in
-            tjCompress2(handle, src.baseAddress, Int32(image.width), 0, Int32(image.height), Int32(format.rawValue),
-                        &buf, &size, Int32(TJSAMP_444.rawValue), Int32(max(1, min(100, quality))), 0)
-        }
-        defer { if let buf { tjFree(buf) } }
-        guard rc == 0, let buf else {
-            throw ImageError.cannotWrite(name: name, reason: String(cString: tjGetErrorStr2(handle)))
-        }
-        return Data(bytes: buf, count: Int(size))
     }
 }

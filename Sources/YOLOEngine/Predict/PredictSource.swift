@@ -1,7 +1,8 @@
 import Foundation
 
 /// Resolves a predict `source` string into media files, as Ultralytics does: a file, a directory (sorted,
-/// images first then videos), a glob (`*`, recursive `**`), or a `.txt`/`.csv` list of paths.
+/// images first then videos), a glob (`*`, recursive `**`), an `http(s)://` URL with a media suffix (downloaded,
+/// see `RemoteSource`), or a `.txt`/`.csv` list of paths — which here may also hold such URLs.
 public enum PredictSource {
     public static let imageSuffixes: Set<String> = ["avif", "bmp", "dng", "heic", "heif", "jp2", "jpeg", "jpg", "mpo", "png", "tif", "tiff", "webp"]
     public static let videoSuffixes: Set<String> = ["asf", "avi", "gif", "m4v", "mkv", "mov", "mp4", "mpeg", "mpg", "ts", "wmv", "webm"]
@@ -9,12 +10,15 @@ public enum PredictSource {
     public static func isImage(_ path: String) -> Bool { imageSuffixes.contains((path as NSString).pathExtension.lowercased()) }
     public static func isVideo(_ path: String) -> Bool { videoSuffixes.contains((path as NSString).pathExtension.lowercased()) }
 
-    /// The media files of `source`, absolute paths. Throws when nothing usable exists.
-    public static func resolve(_ source: String) throws -> [String] {
+    /// The media files of `source`, absolute paths. Throws when nothing usable exists. URLs are downloaded into
+    /// `downloadDirectory` (the current directory when nil, like Ultralytics).
+    public static func resolve(_ source: String, downloadDirectory: URL? = nil) throws -> [String] {
         let fm = FileManager.default
         var isDir: ObjCBool = false
         var files: [String]
-        if source.contains("*") {
+        if RemoteSource.isURL(source) || RemoteSource.isStream(source) {
+            files = [try remote(source, downloadDirectory: downloadDirectory)]
+        } else if source.contains("*") {
             files = glob(source)
         } else if fm.fileExists(atPath: source, isDirectory: &isDir) {
             let abs = URL(fileURLWithPath: source).standardizedFileURL.path
@@ -26,7 +30,12 @@ public enum PredictSource {
                 files = try String(contentsOfFile: abs, encoding: .utf8).split(whereSeparator: \.isNewline)
                     .map { $0.trimmingCharacters(in: .whitespaces) }
                     .filter { !$0.isEmpty && $0 != "source" }
-                    .map { $0.hasPrefix("/") ? $0 : base + "/" + $0 }
+                    .map { entry in
+                        if RemoteSource.isURL(entry) || RemoteSource.isStream(entry) {
+                            return try remote(entry, downloadDirectory: downloadDirectory)
+                        }
+                        return entry.hasPrefix("/") ? entry : base + "/" + entry
+                    }
             } else {
                 files = [abs]
             }
@@ -36,6 +45,18 @@ public enum PredictSource {
         let images = files.filter(isImage), videos = files.filter(isVideo)
         guard !(images.isEmpty && videos.isEmpty) else { throw PredictError.noMedia(source) }
         return images + videos
+    }
+
+    /// A URL source: downloaded when its path has a media suffix. Streams (`rtsp://` …, suffix-less http URLs)
+    /// are not supported.
+    static func remote(_ url: String, downloadDirectory: URL?) throws -> String {
+        if RemoteSource.isStream(url) {
+            throw PredictError.unsupported("source '\(url)': streams (rtsp://, rtmp://, tcp://) are not supported")
+        }
+        guard RemoteSource.hasMediaSuffix(url) else {
+            throw PredictError.unsupported("source '\(url)': URLs without an image or video suffix (streams) are not supported")
+        }
+        return try RemoteSource.download(url, to: downloadDirectory)
     }
 
     /// Expands a glob pattern with `*`, `?` and `**` (any depth), sorted.
@@ -75,12 +96,15 @@ public enum PredictError: Error, CustomStringConvertible {
     case sourceNotFound(String)
     case noMedia(String)
     case unsupported(String)
+    /// A URL source could not be downloaded.
+    case download(url: String, reason: String)
 
     public var description: String {
         switch self {
         case .sourceNotFound(let s): return "source '\(s)' does not exist"
         case .noMedia(let s): return "no images or videos found in '\(s)'. Supported formats are: images \(PredictSource.imageSuffixes.sorted()), videos \(PredictSource.videoSuffixes.sorted())"
         case .unsupported(let s): return s
+        case .download(let url, let reason): return "download failure for '\(url)': \(reason)"
         }
     }
 }

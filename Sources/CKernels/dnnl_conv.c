@@ -15,18 +15,33 @@ static int g_init_status = 0;
 void GOMP_parallel(void (*fn)(void *), void *data, unsigned num_threads, unsigned flags);
 
 /* Flush-to-zero and denormals-are-zero (MXCSR bits 15 and 6). SiLU of large negative inputs lands in
-   the denormal range, where x86 arithmetic is ~100x slower; values below 1.2e-38 do not matter here. */
-static void set_ftz_daz(void *unused) {
-    (void)unused;
+   the denormal range, where x86 arithmetic is ~100x slower; values below 1.2e-38 do not matter to the
+   network. The OpenMP workers only ever run oneDNN code, so they keep the mode; the calling thread gets it
+   only for the duration of each primitive (the caller's own float code, e.g. parsing, must keep denormals). */
+static inline unsigned int mxcsr_get(void) {
     unsigned int csr;
     __asm__ volatile("stmxcsr %0" : "=m"(csr));
-    csr |= 0x8040u;
-    __asm__ volatile("ldmxcsr %0" : : "m"(csr));
+    return csr;
+}
+
+static inline void mxcsr_set(unsigned int csr) { __asm__ volatile("ldmxcsr %0" : : "m"(csr)); }
+
+static void set_ftz_daz(void *unused) {
+    (void)unused;
+    mxcsr_set(mxcsr_get() | 0x8040u);
+}
+
+/* Enters FTZ/DAZ on the calling thread; returns the mode to restore. */
+static inline unsigned int ftz_enter(void) {
+    unsigned int old = mxcsr_get();
+    mxcsr_set(old | 0x8040u);
+    return old;
 }
 
 void yk_flush_denormals(void) {
-    set_ftz_daz(NULL);
+    unsigned int old = mxcsr_get();
     GOMP_parallel(set_ftz_daz, NULL, 0, 0);
+    mxcsr_set(old);
 }
 
 static void init_engine(void) {
@@ -183,8 +198,10 @@ static int run(dnnl_primitive_t prim, int n, const int *kinds, const dnnl_memory
         args[i].arg = kinds[i];
         args[i].memory = mems[i];
     }
+    unsigned int csr = ftz_enter();
     if (dnnl_primitive_execute(prim, g_stream, n, args) != dnnl_success) rc = -1;
     dnnl_stream_wait(g_stream);
+    mxcsr_set(csr);
     for (int i = 0; i < n; i++) dnnl_memory_destroy(mems[i]);
     return rc;
 }
@@ -269,7 +286,10 @@ int yk_conv_backward(yk_conv *c, const float *src, const float *diff_dst,
 
 int yk_sgemm(char transa, char transb, int64_t m, int64_t n, int64_t k, float alpha,
              const float *a, int64_t lda, const float *b, int64_t ldb, float beta, float *c, int64_t ldc) {
-    return dnnl_sgemm(transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) == dnnl_success ? 0 : -1;
+    unsigned int csr = ftz_enter();
+    int rc = dnnl_sgemm(transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) == dnnl_success ? 0 : -1;
+    mxcsr_set(csr);
+    return rc;
 }
 
 int omp_get_max_threads(void);

@@ -3,6 +3,7 @@ extension CLI {
     static func runMode(_ cfg: CLIConfig) throws {
         switch cfg.mode {
         case "predict": try PredictCommand.run(cfg)
+        case "val": try ValCommand.run(cfg)
         default: throw CLIError.notImplemented(cfg.mode)
         }
     }

@@ -38,8 +38,8 @@ int yk_conv_backward(yk_conv *c, const float *src, const float *diff_dst,
 /// C[M,N] = alpha * op(A) op(B) + beta * C, row-major, via dnnl_sgemm.
 int yk_sgemm(char transa, char transb, int64_t m, int64_t n, int64_t k, float alpha,
              const float *a, int64_t lda, const float *b, int64_t ldb, float beta, float *c, int64_t ldc);
-/// Sets flush-to-zero / denormals-are-zero on the calling thread and every OpenMP worker (done once
-/// automatically before the first primitive is created).
+/// Sets flush-to-zero / denormals-are-zero on every OpenMP worker (done once automatically before the first
+/// primitive is created); the calling thread gets the mode only while a primitive or sgemm runs.
 void yk_flush_denormals(void);
 /// Number of OpenMP threads oneDNN will use from the calling thread.
 int yk_num_threads(void);

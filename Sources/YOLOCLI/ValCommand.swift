@@ -1,0 +1,37 @@
+import Foundation
+import YOLOData
+import YOLOEngine
+import YOLOModel
+
+/// `yolo pose val model=… data=…`: validates and prints the Box/Pose metrics table.
+enum ValCommand {
+    static func run(_ cfg: CLIConfig) throws {
+        var cfg = cfg
+        let modelName = cfg.string("model") ?? "yolov8n-pose.pt"
+        let net = try YOLONetwork.load(modelName)
+        cfg.reconcileTask(modelTask: net.task)
+        guard let dataPath = cfg.string("data") ?? net.args["data"]?.string else {
+            throw CLIError.missing("'data' is required for val, e.g. 'yolo pose val model=\(modelName) data=coco8-pose.yaml'")
+        }
+        guard FileManager.default.fileExists(atPath: dataPath) else {
+            throw CLIError.missing("dataset '\(dataPath)' not found (this build reads local data YAMLs; dataset downloads are not run)")
+        }
+        let data = try DataConfig.load(dataPath)
+        var o = ValOptions()
+        if let s = cfg.intList("imgsz")?.first { o.imgsz = s } else if let s = net.args["imgsz"]?.int { o.imgsz = s }
+        o.batch = cfg.int("batch") ?? 16
+        o.conf = cfg.isSet("conf") ? Float(cfg.double("conf") ?? 0.001) : 0.001
+        o.iou = Float(cfg.double("iou") ?? 0.7)
+        o.maxDet = cfg.int("max_det") ?? 300
+        o.split = cfg.string("split") ?? "val"
+        o.singleCls = cfg.bool("single_cls")
+        o.agnosticNMS = cfg.bool("agnostic_nms")
+        o.verbose = cfg.isSet("verbose") ? cfg.bool("verbose") : true
+        let validator = try Validator(model: net, data: data, options: o)
+        print(PredictCommand.banner())
+        let stem = ((modelName as NSString).lastPathComponent as NSString).deletingPathExtension
+        print("\(stem) summary (fused): \(net.parameterCount.formatted()) parameters")
+        _ = try validator.run()
+        print("💡 Learn more at https://docs.ultralytics.com/modes/val")
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import YOLOData
+import YOLOModel
+import YOLOTensor
+
+/// Validates a pose network on a YOLO-format dataset as Ultralytics' PoseValidator: rect batches padded by
+/// half a stride, NMS at conf 0.001 / IoU 0.7, greedy IoU and OKS matching at 0.50:0.05:0.95 in letterboxed
+/// input pixels (predictions unclipped), 101-point AP, P and R at the max-F1 confidence.
+public final class Validator {
+    public let model: YOLONetwork
+    public let data: DataConfig
+    public let options: ValOptions
+    /// Console sink (stdout by default).
+    public var log: (String) -> Void = { print($0) }
+
+    public init(model: YOLONetwork, data: DataConfig, options: ValOptions = ValOptions()) throws {
+        guard let ks = model.kptShape else {
+            throw ModelLoadError.wrongTask(file: "model", expected: "pose", found: model.task)
+        }
+        guard ks == data.kptShape else {
+            throw DataConfigError(file: data.yamlURL.path, key: "kpt_shape",
+                                  message: "dataset kpt_shape \(data.kptShape) does not match the model's \(ks)")
+        }
+        if !model.isFused { model.fuse() }
+        self.model = model
+        self.data = data
+        self.options = options
+    }
+
+    /// Runs validation and returns the metrics; prints the Ultralytics table when `verbose`.
+    public func run() throws -> PoseMetrics {
+        let entries = data.split(options.split)
+        let scan = try LabelScanner.scan(imageDirOrList: entries, kptShape: data.kptShape, nc: data.nc,
+                                         singleCls: options.singleCls)
+        let stride = Int(model.stride.max() ?? 32)
+        let loader = ValLoader(scan: scan, imgsz: options.imgsz, batch: options.batch, stride: stride)
+        let sigmas = try OKS.sigmas(count: data.kptShape[0], dims: data.kptShape[1], override: data.kptOksSigmas)
+        var stats = DetectionStats(pose: true)
+        var maxDet = options.maxDet
+        let most = scan.images.map(\.labels.count).max() ?? 0
+        if maxDet == 300 && most > maxDet {
+            Log.warning("max_det=300 is less than the largest object count \(most) in the dataset; using max_det=\(most)")
+            maxDet = most
+        }
+        var nms = NMSOptions()
+        nms.conf = options.conf
+        nms.iou = options.iou
+        nms.maxDet = maxDet
+        nms.agnostic = options.singleCls || options.agnosticNMS
+        var times = (pre: 0.0, inf: 0.0, post: 0.0)
+        for item in loader {
+            let batch = try item.get()
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            let x = Validator.stack(batch.images)
+            let t1 = DispatchTime.now().uptimeNanoseconds
+            let out = withNoGrad { model(x) }
+            let t2 = DispatchTime.now().uptimeNanoseconds
+            let dets = nonMaxSuppression(out, nc: model.nc, options: nms)
+            for (i, d) in dets.enumerated() {
+                accumulate(d, labels: batch.labels[i], size: batch.shape, sigmas: sigmas, into: &stats)
+            }
+            let t3 = DispatchTime.now().uptimeNanoseconds
+            times.pre += Double(t1 - t0) / 1e6
+            times.inf += Double(t2 - t1) / 1e6
+            times.post += Double(t3 - t2) / 1e6
+        }
+        let metrics = PoseMetrics(stats: stats, names: data.names)
+        if options.verbose {
+            log(metrics.tableHeader())
+            log(metrics.tableRow())
+            if data.nc > 1 { metrics.classRows().forEach(log) }
+            let n = Double(max(stats.images, 1))
+            log(String(format: "Speed: %.1fms preprocess, %.1fms inference, 0.0ms loss, %.1fms postprocess per image",
+                       times.pre / n, times.inf / n, times.post / n))
+        }
+        return metrics
+    }
+
+    /// Matches one image's detections to its labels (input pixels) and appends the statistics.
+    func accumulate(_ dets: [Detection], labels: [PoseLabel], size: (h: Int, w: Int), sigmas: [Float],
+                    into stats: inout DetectionStats) {
+        let (w, h) = (Float(size.w), Float(size.h))
+        let gtBoxes = labels.map { l in
+            SIMD4(l.box[0] - l.box[2] / 2, l.box[1] - l.box[3] / 2, l.box[0] + l.box[2] / 2, l.box[1] + l.box[3] / 2)
+                * SIMD4(w, h, w, h)
+        }
+        let gtKpts = labels.map { $0.keypoints.map { SIMD3($0.x * w, $0.y * h, $0.z) } }
+        let gtCls = labels.map(\.cls)
+        let predCls = dets.map(\.cls)
+        let d = model.kptShape![1]
+        let predKpts = dets.map { det in
+            (0..<(det.keypoints.count / d)).map { k in SIMD2(det.keypoints[k * d], det.keypoints[k * d + 1]) }
+        }
+        let nT = Matching.iouThresholds.count
+        var tp = [[Bool]](repeating: [Bool](repeating: false, count: nT), count: dets.count)
+        var tpPose = tp
+        if !labels.isEmpty && !dets.isEmpty {
+            tp = Matching.match(similarity: Matching.boxIoU(gtBoxes, dets.map(\.box)), gtClasses: gtCls, predClasses: predCls)
+            let oks = Matching.oks(gt: gtKpts, gtAreas: Matching.oksAreas(gtBoxes), pred: predKpts, sigmas: sigmas)
+            tpPose = Matching.match(similarity: oks, gtClasses: gtCls, predClasses: predCls)
+        }
+        stats.append(tp: tp, tpPose: tpPose, conf: dets.map(\.conf), predCls: predCls, targetCls: gtCls)
+    }
+
+    /// Stacks same-sized BGR images into an NHWC RGB tensor in [0, 1].
+    static func stack(_ images: [Image]) -> Tensor {
+        let (h, w) = (images[0].height, images[0].width)
+        let x = Tensor(uninitializedShape: [images.count, h, w, 3])
+        for (b, img) in images.enumerated() {
+            precondition(img.height == h && img.width == w, "Validator: batch images differ in size")
+            let t = img.toTensorRGB01()
+            (x.pointer + b * h * w * 3).update(from: t.pointer, count: h * w * 3)
+        }
+        return x
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import XCTest
+import YOLOData
+import YOLOEngine
+import YOLOModel
+import YOLOTestSupport
+
+/// `yolo pose val` metrics against Ultralytics 8.4.190's PoseValidator on the coco8-pose val split.
+/// Reference: Tests/Fixtures/val/*.json, made by Scripts/reference/make_val_fixtures.py.
+/// Tolerance (issue #4): all eight metrics within 1e-3 absolute.
+final class ValParityTests: XCTestCase {
+    override class func setUp() { Log.enabled = false }
+
+    func dataYAML(sigmas: [Double]?) throws -> String {
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("val-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+        var text = """
+            path: \(Fixtures.coco8Pose.path)
+            train: images/train
+            val: images/val
+            kpt_shape: [17, 3]
+            flip_idx: [0, 2, 1, 4, 3, 6, 5, 8, 7, 10, 9, 12, 11, 14, 13, 16, 15]
+            names:
+              0: person
+
+            """
+        if let sigmas { text += "kpt_oks_sigmas: [\(sigmas.map { String($0) }.joined(separator: ", "))]\n" }
+        let url = dir.appendingPathComponent("coco8-pose.yaml")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    func check(_ fixture: String) throws {
+        let ref = try JSONSerialization.jsonObject(with: Data(contentsOf: Fixtures.url("val/\(fixture).json"))) as! [String: Any]
+        let cfg = ref["config"] as! [String: Any]
+        let data = try DataConfig.load(try dataYAML(sigmas: cfg["kpt_oks_sigmas"] as? [Double]))
+        var o = ValOptions()
+        o.imgsz = cfg["imgsz"] as! Int
+        o.batch = cfg["batch"] as! Int
+        o.verbose = false
+        let net = try YOLONetwork.load(Fixtures.path(cfg["checkpoint"] as! String))
+        let metrics = try Validator(model: net, data: data, options: o).run()
+        let expected = ref["results_dict"] as! [String: Double]
+        for key in PoseMetrics.keys {
+            XCTAssertEqual(metrics.resultsDict[key]!, expected[key]!, accuracy: 1e-3, "\(fixture) \(key)")
+        }
+        XCTAssertEqual(metrics.images, ref["seen"] as! Int, "\(fixture) images")
+        XCTAssertEqual(metrics.instances, (ref["nt_per_class"] as! [Int]).reduce(0, +), "\(fixture) instances")
+    }
+
+    func testOverfit640() throws { try check("overfit-640") }
+    func testOverfit320() throws { try check("overfit-320") }
+    func testOverfitCustomSigmas() throws { try check("overfit-640-sigmas") }
+    func testTrainedNearZero640() throws { try check("trained-640") }
+    func testTrainedNearZero320() throws { try check("trained-320") }
+}

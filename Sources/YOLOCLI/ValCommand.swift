@@ -27,6 +27,15 @@ enum ValCommand {
         o.singleCls = cfg.bool("single_cls")
         o.agnosticNMS = cfg.bool("agnostic_nms")
         o.verbose = cfg.isSet("verbose") ? cfg.bool("verbose") : true
+        o.saveJSON = cfg.bool("save_json")
+        o.saveTxt = cfg.bool("save_txt")
+        o.saveConf = cfg.bool("save_conf")
+        o.plots = cfg.isSet("plots") ? cfg.bool("plots") : true
+        // The reference always makes runs/<task>/val(-N) (labels/ inside it with save_txt).
+        let saveDir = SaveDirectory.make(task: net.task, mode: "val", project: cfg.string("project"),
+                                         name: cfg.string("name"), existOk: cfg.bool("exist_ok"))
+        try FileManager.default.createDirectory(at: saveDir, withIntermediateDirectories: true)
+        o.saveDir = saveDir
         let validator = try Validator(model: net, data: data, options: o)
         print(PredictCommand.banner())
         let stem = ((modelName as NSString).lastPathComponent as NSString).deletingPathExtension

@@ -94,8 +94,15 @@ final class CLIBinaryTests: XCTestCase {
             names: {0: person}
             """.write(toFile: yaml, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: yaml) }
-        let r = try yolo(["pose", "val", "model=\(Fixtures.path("overfit-n-pose.pt"))", "data=\(yaml)", "imgsz=640", "batch=16"])
+        let project = NSTemporaryDirectory() + "val-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: project) }
+        let r = try yolo(["pose", "val", "model=\(Fixtures.path("overfit-n-pose.pt"))", "data=\(yaml)", "imgsz=640", "batch=16",
+                          "project=\(project)"])
         XCTAssertEqual(r.status, 0, r.stderr)
+        // plots=True by default on the CLI, as in Ultralytics.
+        for file in ["BoxPR_curve.png", "PoseF1_curve.png", "confusion_matrix.png", "val_batch0_pred.jpg"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: "\(project)/val/\(file)"), file)
+        }
         let lines = r.stdout.split(separator: "\n").map(String.init)
         XCTAssertTrue(lines.contains(ref["header"] as! String), r.stdout)
         XCTAssertTrue(lines.contains(ref["row"] as! String), r.stdout)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// `yolo pose val` arguments with the validator's defaults (spec train-and-val §5).
 public struct ValOptions: Sendable {
     public var imgsz = 640
@@ -9,5 +11,15 @@ public struct ValOptions: Sendable {
     public var singleCls = false
     public var agnosticNMS = false
     public var verbose = true
+    /// Write `<saveDir>/predictions.json` (COCO-style records, §5.6).
+    public var saveJSON = false
+    /// Write `<saveDir>/labels/<name>.txt` per image with detections (predict's save_txt format, original image).
+    public var saveTxt = false
+    /// Append the confidence to each save_txt line.
+    public var saveConf = false
+    /// Write PR/P/R/F1 curves, confusion matrices and batch mosaics to `saveDir` (when it is set).
+    public var plots = false
+    /// Output folder for save_json / save_txt / plots; required when either is on (created when missing).
+    public var saveDir: URL?
     public init() {}
 }

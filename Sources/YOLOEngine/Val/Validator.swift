@@ -48,6 +48,10 @@ public final class Validator {
         nms.maxDet = maxDet
         nms.agnostic = options.singleCls || options.agnosticNMS
         var times = (pre: 0.0, inf: 0.0, post: 0.0)
+        let outputs = try ValOutputWriter(options: options, imageFiles: scan.images.map(\.url))
+        let plotDir = options.plots ? options.saveDir : nil
+        var confusion = ConfusionMatrix(nc: data.nc, conf: options.conf)
+        var plotted: [(ValBatch, [[Detection]])] = []
         for item in loader {
             let batch = try item.get()
             let t0 = DispatchTime.now().uptimeNanoseconds
@@ -58,7 +62,11 @@ public final class Validator {
             let dets = nonMaxSuppression(out, nc: model.nc, options: nms)
             for (i, d) in dets.enumerated() {
                 accumulate(d, labels: batch.labels[i], size: batch.shape, sigmas: sigmas, into: &stats)
+                try outputs?.add(d, batch: batch, index: i, kptShape: model.kptShape, names: model.names)
+                if plotDir != nil { confusion.process(detections: d, gtBoxes: Validator.pixelBoxes(batch.labels[i], batch.shape),
+                                                      gtClasses: batch.labels[i].map(\.cls)) }
             }
+            if plotDir != nil && plotted.count < 3 { plotted.append((batch, dets)) }
             let t3 = DispatchTime.now().uptimeNanoseconds
             times.pre += Double(t1 - t0) / 1e6
             times.inf += Double(t2 - t1) / 1e6
@@ -73,17 +81,31 @@ public final class Validator {
             log(String(format: "Speed: %.1fms preprocess, %.1fms inference, 0.0ms loss, %.1fms postprocess per image",
                        times.pre / n, times.inf / n, times.post / n))
         }
+        if let outputs, let url = try outputs.finish() { log("Saving \(url.path)...") }
+        if let plotDir {
+            try ValPlots.writeAll(stats: stats, metrics: metrics, confusion: confusion, batches: plotted,
+                                  names: data.names, to: plotDir)
+        }
+        if let dir = options.saveDir, options.saveJSON || options.plots {
+            log("Results saved to \u{1b}[1m\(dir.path)\u{1b}[0m")
+        }
         return metrics
+    }
+
+    /// Label boxes (normalized xywh) as xyxy in input pixels of a `size` image.
+    static func pixelBoxes(_ labels: [PoseLabel], _ size: (h: Int, w: Int)) -> [SIMD4<Float>] {
+        let (w, h) = (Float(size.w), Float(size.h))
+        return labels.map { l in
+            SIMD4(l.box[0] - l.box[2] / 2, l.box[1] - l.box[3] / 2, l.box[0] + l.box[2] / 2, l.box[1] + l.box[3] / 2)
+                * SIMD4(w, h, w, h)
+        }
     }
 
     /// Matches one image's detections to its labels (input pixels) and appends the statistics.
     func accumulate(_ dets: [Detection], labels: [PoseLabel], size: (h: Int, w: Int), sigmas: [Float],
                     into stats: inout DetectionStats) {
         let (w, h) = (Float(size.w), Float(size.h))
-        let gtBoxes = labels.map { l in
-            SIMD4(l.box[0] - l.box[2] / 2, l.box[1] - l.box[3] / 2, l.box[0] + l.box[2] / 2, l.box[1] + l.box[3] / 2)
-                * SIMD4(w, h, w, h)
-        }
+        let gtBoxes = Validator.pixelBoxes(labels, size)
         let gtKpts = labels.map { $0.keypoints.map { SIMD3($0.x * w, $0.y * h, $0.z) } }
         let gtCls = labels.map(\.cls)
         let predCls = dets.map(\.cls)

@@ -97,6 +97,45 @@ public struct ClassMetrics: Sendable, Equatable {
     private func mean(_ v: [Double]) -> Double { v.isEmpty ? 0 : v.reduce(0, +) / Double(v.count) }
 }
 
+/// Curve data behind the validation plots (spec §5.4), one row per class of `classIndex` (the GT classes).
+public struct MetricCurves: Sendable, Equatable {
+    public var classIndex: [Int]
+    public var classNames: [String]
+    /// The 1000-point grid linspace(0, 1, 1000): confidence for the P / R / F1 curves, recall for the PR curve.
+    public var confidence: [Double]
+    /// Precision, recall and F1 (IoU-0.5 column) against `confidence`, per class (all zeros for a class without
+    /// predictions). `f1` is empty when there are no classes.
+    public var precision: [[Double]]
+    public var recall: [[Double]]
+    public var f1: [[Double]]
+    /// Precision against recall (`confidence` is the recall grid), per class: the monotone envelope used for AP,
+    /// interpolated at the 1000 recalls; zeros for a class without predictions.
+    public var prPrecision: [[Double]]
+    /// AP at IoU 0.5 per class.
+    public var ap50: [Double]
+
+    public init(classIndex: [Int], classNames: [String], confidence: [Double], precision: [[Double]],
+                recall: [[Double]], f1: [[Double]], prPrecision: [[Double]], ap50: [Double]) {
+        self.classIndex = classIndex
+        self.classNames = classNames
+        self.confidence = confidence
+        self.precision = precision
+        self.recall = recall
+        self.f1 = f1
+        self.prPrecision = prPrecision
+        self.ap50 = ap50
+    }
+
+    /// The grid used as recall axis of the PR curve.
+    public var recallGrid: [Double] { confidence }
+
+    /// Mean over classes at each grid point (zeros when there are no classes).
+    public static func classMean(_ rows: [[Double]], count: Int) -> [Double] {
+        guard !rows.isEmpty else { return [Double](repeating: 0, count: count) }
+        return (0..<count).map { k in rows.reduce(0) { $0 + $1[k] } / Double(rows.count) }
+    }
+}
+
 public enum APComputation {
     /// Number of points of the confidence grid used to pick P and R.
     public static let confidenceGridCount = 1000
@@ -107,6 +146,13 @@ public enum APComputation {
     /// Classes are those present in `targetCls`; classes only predicted are ignored. `tp` rows are per prediction.
     public static func compute(tp: [[Bool]], conf: [Float], predCls: [Int], targetCls: [Int],
                                names: [Int: String] = [:]) -> ClassMetrics {
+        computeWithCurves(tp: tp, conf: conf, predCls: predCls, targetCls: targetCls, names: names).metrics
+    }
+
+    /// `compute`, plus the curve data the validation plots draw (see `MetricCurves`). The metrics are identical to
+    /// those `compute` returns.
+    public static func computeWithCurves(tp: [[Bool]], conf: [Float], predCls: [Int], targetCls: [Int],
+                                         names: [Int: String] = [:]) -> (metrics: ClassMetrics, curves: MetricCurves) {
         precondition(tp.count == conf.count && predCls.count == conf.count, "one tp row, conf and class per prediction")
         let nT = tp.first?.count ?? Matching.iouThresholds.count
         // Predictions by descending confidence; ties keep their input order.
@@ -123,6 +169,9 @@ public enum APComputation {
         out.apPerThreshold = [[Double]](repeating: [Double](repeating: 0, count: nT), count: classes.count)
         var pCurve = [[Double]](repeating: [Double](repeating: 0, count: grid.count), count: classes.count)
         var rCurve = pCurve
+        // Precision on the 1000-point recall grid (the interpolated envelope of the IoU-0.5 column), zeros for
+        // classes without predictions.
+        var prCurve = pCurve
 
         for (ci, c) in classes.enumerated() {
             let idx = order.filter { predCls[$0] == c }
@@ -147,9 +196,17 @@ public enum APComputation {
             for j in 0..<nT {
                 out.apPerThreshold[ci][j] = averagePrecision(recall: recall[j], precision: precision[j])
             }
+            let env = precisionEnvelope(recall: recall[0], precision: precision[0])
+            prCurve[ci] = NumPy.interp(grid, env.recall, env.precision)
         }
 
-        guard !classes.isEmpty else { return out }
+        var curves = MetricCurves(classIndex: classes, classNames: out.classNames, confidence: grid,
+                                  precision: pCurve, recall: rCurve, f1: pCurve, prPrecision: prCurve,
+                                  ap50: out.apPerThreshold.map { $0.first ?? 0 })
+        guard !classes.isEmpty else {
+            curves.f1 = []
+            return (out, curves)
+        }
         var f1Curve = pCurve
         for ci in classes.indices {
             for k in grid.indices {
@@ -171,7 +228,28 @@ public enum APComputation {
         out.p = pCurve.map { $0[best] }
         out.r = rCurve.map { $0[best] }
         out.f1 = f1Curve.map { $0[best] }
-        return out
+        curves.f1 = f1Curve
+        return (out, curves)
+    }
+
+    /// The interpolation curve used by `averagePrecision`: (0, 1), the given points, (last recall, 0), (1, 0), with
+    /// precision made non-increasing from the right.
+    public static func precisionEnvelope(recall: [Double], precision: [Double]) -> (recall: [Double], precision: [Double]) {
+        precondition(recall.count == precision.count)
+        var mrec = [0.0] + recall
+        var mpre = [1.0] + precision
+        mrec.append(recall.last ?? 0)
+        mpre.append(0)
+        mrec.append(1)
+        mpre.append(0)
+        for i in stride(from: mpre.count - 2, through: 0, by: -1) { mpre[i] = max(mpre[i], mpre[i + 1]) }
+        return (mrec, mpre)
+    }
+
+    /// Precision sampled at the 101 recalls 0, 0.01, …, 1 (the points `averagePrecision` integrates).
+    public static func precision101(recall: [Double], precision: [Double]) -> [Double] {
+        let env = precisionEnvelope(recall: recall, precision: precision)
+        return NumPy.interp(linspace(0, 1, 101), env.recall, env.precision)
     }
 
     /// COCO-style 101-point interpolated AP of one precision/recall sequence (predictions by descending confidence).

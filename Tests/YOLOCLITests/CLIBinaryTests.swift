@@ -104,7 +104,8 @@ final class CLIBinaryTests: XCTestCase {
             XCTAssertTrue(FileManager.default.fileExists(atPath: "\(project)/val/\(file)"), file)
         }
         let lines = r.stdout.split(separator: "\n").map(String.init)
-        XCTAssertTrue(lines.contains(ref["header"] as! String), r.stdout)
+        // The header is the progress bar's description on stderr, as in Ultralytics (tqdm).
+        XCTAssertTrue(r.stderr.contains((ref["header"] as! String) + ": 100%|██████████| 1/1 ["), r.stderr)
         XCTAssertTrue(lines.contains(ref["row"] as! String), r.stdout)
     }
 

@@ -30,6 +30,7 @@ public final class Validator {
     /// Runs validation and returns the metrics; prints the Ultralytics table when `verbose`.
     public func run() throws -> PoseMetrics {
         let entries = data.split(options.split)
+        try DatasetDownload.ensure(entries, data: data)
         let scan = try LabelScanner.scan(imageDirOrList: entries, kptShape: data.kptShape, nc: data.nc,
                                          singleCls: options.singleCls)
         let stride = Int(model.stride.max() ?? 32)
@@ -52,7 +53,10 @@ public final class Validator {
         let plotDir = options.plots ? options.saveDir : nil
         var confusion = ConfusionMatrix(nc: data.nc, conf: options.conf)
         var plotted: [(ValBatch, [[Detection]])] = []
-        for item in loader {
+        let progress = ProgressBar(PoseMetrics.tableHeader(), total: loader.count, enabled: options.verbose)
+        progress.update(0)
+        for (b, item) in loader.enumerated() {
+            defer { progress.update(b + 1) }
             let batch = try item.get()
             let t0 = DispatchTime.now().uptimeNanoseconds
             let x = Validator.stack(batch.images)
@@ -74,7 +78,6 @@ public final class Validator {
         }
         let metrics = PoseMetrics(stats: stats, names: data.names)
         if options.verbose {
-            log(metrics.tableHeader())
             log(metrics.tableRow())
             if data.nc > 1 { metrics.classRows().forEach(log) }
             let n = Double(max(stats.images, 1))

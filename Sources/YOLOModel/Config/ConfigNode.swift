@@ -61,12 +61,16 @@ public indirect enum ConfigNode: Equatable, Sendable {
     private static func convert(_ node: Yams.Node) -> ConfigNode {
         switch node {
         case .scalar(let s):
+            // Go by the tag the YAML resolver assigned (its patterns are exact); constructing blindly would
+            // read strings with colons, such as URLs, as sexagesimal integers.
             if s.style != .plain { return .string(s.string) }
-            if let b = Bool.construct(from: s) { return .bool(b) }
-            if let i = Int.construct(from: s) { return .int(i) }
-            if let d = Double.construct(from: s) { return .double(d) }
-            if NSNull.construct(from: s) != nil { return .none }
-            return .string(s.string)
+            switch Tag.Name(rawValue: node.tag.description) {
+            case .bool: return Bool.construct(from: s).map(ConfigNode.bool) ?? .string(s.string)
+            case .int: return Int.construct(from: s).map(ConfigNode.int) ?? .string(s.string)
+            case .float: return Double.construct(from: s).map(ConfigNode.double) ?? .string(s.string)
+            case .null: return .none
+            default: return .string(s.string)
+            }
         case .sequence(let seq):
             return .list(seq.map(convert))
         case .mapping(let map):

@@ -1,0 +1,59 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import YOLOData
+import YOLOModel
+
+/// Fetches a dataset whose split folders are missing, from the data YAML's `download` URL (a `.zip` archive is
+/// unpacked into the dataset's parent folder, as Ultralytics does). Script-style `download` values (`bash …`,
+/// Python snippets) are not run.
+public enum DatasetDownload {
+    /// Throws a one-line error naming the YAML when `entries` are missing and cannot be fetched.
+    public static func ensure(_ entries: [String], data: DataConfig) throws {
+        let missing = entries.filter { !FileManager.default.fileExists(atPath: $0) }
+        guard !missing.isEmpty else { return }
+        let yaml = data.yamlURL.path
+        guard let source = data.download, !source.isEmpty else {
+            throw DataConfigError(file: yaml, key: "val", message: "images not found at \(missing.joined(separator: ", ")) and no 'download' is given")
+        }
+        guard source.hasPrefix("http://") || source.hasPrefix("https://"), source.lowercased().hasSuffix(".zip") else {
+            throw DataConfigError(file: yaml, key: "download", message: "images not found at \(missing[0]); download '\(source)' is not a .zip URL (scripts are not run by this build)")
+        }
+        let parent = data.path.deletingLastPathComponent()
+        let archive = parent.appendingPathComponent((source as NSString).lastPathComponent)
+        Log.info("Dataset not found ⚠️, missing paths \(missing). Downloading \(source) to \(archive.path)...")
+        if ProcessInfo.processInfo.environment["YOLO_OFFLINE"].map({ $0 == "1" || $0.lowercased() == "true" }) == true {
+            throw DataConfigError(file: yaml, key: "download", message: "cannot download \(source): offline (YOLO_OFFLINE is set)")
+        }
+        final class Outcome: @unchecked Sendable { var error: Error?; var file: URL? }
+        let outcome = Outcome()
+        let done = DispatchSemaphore(value: 0)
+        URLSession.shared.downloadTask(with: URL(string: source)!) { tmp, response, error in
+            if let error { outcome.error = error }
+            else if let http = response as? HTTPURLResponse, http.statusCode != 200 {
+                outcome.error = NSError(domain: "HTTP", code: http.statusCode, userInfo: [NSLocalizedDescriptionKey: "HTTP \(http.statusCode)"])
+            } else if let tmp {
+                let staged = archive.appendingPathExtension("part")
+                try? FileManager.default.removeItem(at: staged)
+                do { try FileManager.default.moveItem(at: tmp, to: staged); outcome.file = staged } catch { outcome.error = error }
+            }
+            done.signal()
+        }.resume()
+        done.wait()
+        guard let staged = outcome.file else {
+            throw DataConfigError(file: yaml, key: "download", message: "cannot download \(source): \(outcome.error?.localizedDescription ?? "unknown error")")
+        }
+        let unzip = Process()
+        unzip.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")
+        unzip.arguments = ["-q", "-o", staged.path, "-d", parent.path]
+        do { try unzip.run() } catch {
+            throw DataConfigError(file: yaml, key: "download", message: "cannot unpack \(staged.path): \(error.localizedDescription)")
+        }
+        unzip.waitUntilExit()
+        try? FileManager.default.removeItem(at: staged)
+        guard unzip.terminationStatus == 0 else {
+            throw DataConfigError(file: yaml, key: "download", message: "cannot unpack \(source) (unzip exit \(unzip.terminationStatus))")
+        }
+    }
+}

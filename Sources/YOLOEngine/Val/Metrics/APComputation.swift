@@ -256,17 +256,7 @@ public enum APComputation {
     /// The curve is (0, 1), the given points, (last recall, 0), (1, 0); precision is made non-increasing from the
     /// right, sampled at recall 0, 0.01, …, 1 with np.interp semantics, and integrated with the trapezoid rule.
     public static func averagePrecision(recall: [Double], precision: [Double]) -> Double {
-        precondition(recall.count == precision.count)
-        var mrec = [0.0] + recall
-        var mpre = [1.0] + precision
-        mrec.append(recall.last ?? 0)
-        mpre.append(0)
-        mrec.append(1)
-        mpre.append(0)
-        for i in stride(from: mpre.count - 2, through: 0, by: -1) { mpre[i] = max(mpre[i], mpre[i + 1]) }
-        let x = linspace(0, 1, 101)
-        let y = NumPy.interp(x, mrec, mpre)
-        return NumPy.trapezoid(y, x)
+        NumPy.trapezoid(precision101(recall: recall, precision: precision), linspace(0, 1, 101))
     }
 
     /// `count` evenly spaced values from `start` to `stop` inclusive, computed as numpy.linspace does.

@@ -5,6 +5,17 @@ import YOLOEngine
 
 /// A missing split with a `download` entry: attempted like Ultralytics, one-line errors otherwise.
 final class DatasetDownloadTests: XCTestCase {
+    func testDownloadListIsReadAndTried() throws {
+        var entries: [(String, DataNode)] = [("path", .string("/nonexistent/ds")), ("val", .string("images/val")),
+                                             ("kpt_shape", .list([.int(17), .int(3)])), ("names", .list([.string("person")]))]
+        entries.append(("download", .list([.string("http://127.0.0.1:9/a.zip"), .string("http://127.0.0.1:9/b.zip")])))
+        let data = try DataConfig(node: .map(entries), yamlURL: URL(fileURLWithPath: "/tmp/ds.yaml"))
+        XCTAssertEqual(data.downloads, ["http://127.0.0.1:9/a.zip", "http://127.0.0.1:9/b.zip"])
+        XCTAssertThrowsError(try DatasetDownload.ensure(["/nonexistent/ds/images/val"], data: data)) {
+            XCTAssertTrue("\($0)".contains("cannot download http://127.0.0.1:9/a.zip"), "\($0)")
+        }
+    }
+
     func config(_ download: String?) throws -> DataConfig {
         var entries: [(String, DataNode)] = [("path", .string("/nonexistent/ds")), ("val", .string("images/val")),
                                              ("kpt_shape", .list([.int(17), .int(3)])), ("names", .map([("0", .string("person"))]))]

@@ -100,6 +100,8 @@ public struct DataConfig: Sendable {
     public var kptNames: [Int: [String]]?
     public var channels: Int
     public var download: String?
+    /// Every `download` source: the single value, or each entry when the YAML gives a list.
+    public var downloads: [String]
     /// Warnings raised while reading (e.g. `validation` renamed to `val`, missing `flip_idx`).
     public var warnings: [String]
 
@@ -241,6 +243,11 @@ public struct DataConfig: Sendable {
             channels = 3
         }
         download = value("download")?.scalarText
+        if case .list(let items)? = value("download") {
+            downloads = items.compactMap(\.scalarText)
+        } else {
+            downloads = download.map { [$0] } ?? []
+        }
 
         // Root and splits.
         let fm = FileManager.default

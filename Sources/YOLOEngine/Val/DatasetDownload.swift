@@ -14,9 +14,15 @@ public enum DatasetDownload {
         let missing = entries.filter { !FileManager.default.fileExists(atPath: $0) }
         guard !missing.isEmpty else { return }
         let yaml = data.yamlURL.path
-        guard let source = data.download, !source.isEmpty else {
+        guard !data.downloads.isEmpty else {
             throw DataConfigError(file: yaml, key: "val", message: "images not found at \(missing.joined(separator: ", ")) and no 'download' is given")
         }
+        for source in data.downloads { try fetch(source, data: data, missing: missing) }
+    }
+
+    /// Downloads one `.zip` source into the dataset's parent folder and unpacks it.
+    static func fetch(_ source: String, data: DataConfig, missing: [String]) throws {
+        let yaml = data.yamlURL.path
         guard source.hasPrefix("http://") || source.hasPrefix("https://"), source.lowercased().hasSuffix(".zip") else {
             throw DataConfigError(file: yaml, key: "download", message: "images not found at \(missing[0]); download '\(source)' is not a .zip URL (scripts are not run by this build)")
         }

@@ -34,6 +34,20 @@ final class NonMaxSuppressionTests: XCTestCase {
         XCTAssertEqual(nonMaxSuppression(output(rows), nc: 2, options: cls)[0].map(\.cls), [1])
     }
 
+    func testMultiLabelKeepsEveryClassAboveConf() {
+        // One anchor scoring 0.6 for class 0 and 0.4 for class 1: two candidates of different classes survive NMS.
+        let out = output([[50, 50, 20, 20, 0.6, 0.4, 7], [90, 90, 4, 4, 0.2, 0.1, 8]])
+        var o = NMSOptions()
+        o.conf = 0.15
+        o.multiLabel = true
+        let d = nonMaxSuppression(out, nc: 2, options: o)[0]
+        XCTAssertEqual(d.map(\.cls), [0, 1, 0])
+        XCTAssertEqual(d.map(\.conf), [0.6, 0.4, 0.2])
+        XCTAssertEqual(d[1].keypoints, [7])
+        o.multiLabel = false
+        XCTAssertEqual(nonMaxSuppression(out, nc: 2, options: o)[0].map(\.cls), [0, 0])
+    }
+
     func testIoUThresholdIsStrictAndMaxDet() {
         // IoU of [0,0,10,10] and [5,0,15,10] is 50/150 = 1/3.
         let rows: [[Float]] = [[5, 5, 10, 10, 0.9], [10, 5, 10, 10, 0.8], [100, 100, 10, 10, 0.7]]

@@ -18,11 +18,15 @@ public struct NMSOptions: Sendable {
     public var maxDet = 300
     public var maxNMS = 30_000
     public var maxWH: Float = 7680
+    /// Every class scoring above `conf` becomes its own candidate (validation with nc > 1), instead of only the
+    /// best class.
+    public var multiLabel = false
     public init() {}
 }
 
 /// Greedy NMS over a decoded head output `[B, 4 + nc + extra, anchors]` (xywh boxes, class probabilities,
-/// extra values), per image: best-class filter (strict >), optional class filter, top `maxNMS` by score,
+/// extra values), per image: best-class filter (strict >; every class above `conf` with `multiLabel`),
+/// optional class filter, top `maxNMS` by score,
 /// class-offset boxes (unless agnostic), suppression of IoU > `iou`, first `maxDet` kept in score order.
 public func nonMaxSuppression(_ output: Tensor, nc: Int, options o: NMSOptions) -> [[Detection]] {
     precondition(output.rank == 3 && output.shape[1] >= 4 + nc, "nonMaxSuppression: output \(output.shape), nc \(nc)")
@@ -39,12 +43,20 @@ public func nonMaxSuppression(_ output: Tensor, nc: Int, options o: NMSOptions) 
                 if s > best { best = s; j = c }
             }
             guard best > o.conf else { continue }
-            if let allowed, !allowed.contains(j) { continue }
             let cx = base[a], cy = base[anchors + a], w = base[2 * anchors + a], h = base[3 * anchors + a]
             let box = SIMD4(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
             var kp = [Float](repeating: 0, count: extra)
             for k in 0..<extra { kp[k] = base[(4 + nc + k) * anchors + a] }
-            cands.append(Detection(box: box, conf: best, cls: j, keypoints: kp))
+            if o.multiLabel && nc > 1 {
+                for c in 0..<nc {
+                    let s = base[(4 + c) * anchors + a]
+                    guard s > o.conf, allowed?.contains(c) ?? true else { continue }
+                    cands.append(Detection(box: box, conf: s, cls: c, keypoints: kp))
+                }
+            } else {
+                if let allowed, !allowed.contains(j) { continue }
+                cands.append(Detection(box: box, conf: best, cls: j, keypoints: kp))
+            }
         }
         // Highest score first; ties keep anchor order.
         let order = cands.indices.sorted { cands[$0].conf > cands[$1].conf || (cands[$0].conf == cands[$1].conf && $0 < $1) }

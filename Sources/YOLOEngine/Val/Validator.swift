@@ -48,6 +48,7 @@ public final class Validator {
         nms.iou = options.iou
         nms.maxDet = maxDet
         nms.agnostic = options.singleCls || options.agnosticNMS
+        nms.multiLabel = true  // effective only when nc > 1, as in the reference
         var times = (pre: 0.0, inf: 0.0, post: 0.0)
         let outputs = try ValOutputWriter(options: options, imageFiles: scan.images.map(\.url))
         let plotDir = options.plots ? options.saveDir : nil

@@ -7,8 +7,14 @@ extension Image {
     /// The network input: NHWC `[1, height, width, 3]` float32, RGB, values byte / 255.
     public func toTensorRGB01() -> Tensor {
         let t = Tensor(uninitializedShape: [1, height, width, 3])
+        writeRGB01(into: t.pointer)
+        t.markModified()
+        return t
+    }
+
+    /// Writes `height × width × 3` floats (RGB, byte / 255) at `p`, e.g. one image of a batch tensor.
+    public func writeRGB01(into p: UnsafeMutablePointer<Float>) {
         let n = width * height
-        let p = t.pointer
         let (first, last) = order == .rgb ? (0, 2) : (2, 0)
         unitScale.withUnsafeBufferPointer { lut in
             pixels.withUnsafeBufferPointer { src in
@@ -19,7 +25,5 @@ extension Image {
                 }
             }
         }
-        t.markModified()
-        return t
     }
 }

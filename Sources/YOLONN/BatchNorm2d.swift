@@ -42,7 +42,7 @@ public final class BatchNorm2d: Module {
         precondition(x.shape.last == channels, "BatchNorm2d: input \(x.shape) for \(channels) channels")
         if isTraining { return trainingForward(x, silu: silu) }
         let (scale, shift) = inferenceAffine()
-        if !Tensor.needsGradPublic([x]) { return x.channelAffine(scale: scale, shift: shift, silu: silu) }
+        if !Tensor.needsGrad([x]) { return x.channelAffine(scale: scale, shift: shift, silu: silu) }
         let y = x.multiplying(Tensor.broadcastChannels(scale, like: x))
             .adding(Tensor.broadcastChannels(shift, like: x))
         return silu ? y.silu() : y

@@ -1,10 +1,12 @@
 import Foundation
+import YOLOData
 
 /// Resolves a predict `source` string into media files, as Ultralytics does: a file, a directory (sorted,
 /// images first then videos), a glob (`*`, recursive `**`), an `http(s)://` URL with a media suffix (downloaded,
 /// see `RemoteSource`), or a `.txt`/`.csv` list of paths — which here may also hold such URLs.
 public enum PredictSource {
-    public static let imageSuffixes: Set<String> = ["avif", "bmp", "dng", "heic", "heif", "jp2", "jpeg", "jpg", "mpo", "png", "tif", "tiff", "webp"]
+    /// The same image suffixes datasets accept.
+    public static let imageSuffixes: Set<String> = YOLOData.imageSuffixes
     public static let videoSuffixes: Set<String> = ["asf", "avi", "gif", "m4v", "mkv", "mov", "mp4", "mpeg", "mpg", "ts", "wmv", "webm"]
 
     public static func isImage(_ path: String) -> Bool { imageSuffixes.contains((path as NSString).pathExtension.lowercased()) }

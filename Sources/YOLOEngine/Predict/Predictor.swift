@@ -49,21 +49,7 @@ public final class Predictor {
 
     /// Maps detections from the letterboxed input back to the original image.
     func makeResults(_ dets: [Detection], input: (height: Int, width: Int), image: Image, path: String) -> Results {
-        let orig = (height: image.height, width: image.width)
-        let map = LetterboxMapping(input: input, original: orig)
-        let boxes = Boxes(xyxy: dets.map { map.box($0.box) }, conf: dets.map(\.conf), cls: dets.map(\.cls), origShape: orig)
-        var keypoints: Keypoints?
-        if let ks = model.kptShape {
-            let (k, d) = (ks[0], ks[1])
-            let data = dets.map { det in
-                (0..<k).map { i -> [Float] in
-                    let v = Array(det.keypoints[(i * d)..<(i * d + d)])
-                    return d == 3 ? [map.x(v[0]), map.y(v[1]), v[2]] : [map.x(v[0]), map.y(v[1])]
-                }
-            }
-            keypoints = Keypoints(data: data, origShape: orig, dims: d)
-        }
-        return Results(path: path, origShape: orig, inputShape: input, names: model.names, boxes: boxes,
-                       keypoints: keypoints, speed: Speed(preprocess: 0, inference: 0, postprocess: 0))
+        LetterboxMapping(input: input, original: (image.height, image.width))
+            .results(dets, kptShape: model.kptShape, names: model.names, path: path, inputShape: input)
     }
 }

@@ -87,31 +87,12 @@ extension Validator {
     /// Keypoint visibilities are unchanged.
     static func originalResults(_ dets: [Detection], batch: ValBatch, index i: Int, kptShape: [Int]?,
                                 names: [Int: String]) -> Results {
-        let (h0, w0) = batch.origShapes[i]
         let rp = batch.ratioPads[i]
-        let gx = Float(rp.gain.w), gy = Float(rp.gain.h)
-        let px = Float(rp.pad.left), py = Float(rp.pad.top)
-        let W = Float(w0), H = Float(h0)
-        func x(_ v: Float) -> Float { min(max((v - px) / gx, 0), W) }
-        func y(_ v: Float) -> Float { min(max((v - py) / gy, 0), H) }
-        let orig = (height: h0, width: w0)
-        let boxes = Boxes(xyxy: dets.map { SIMD4(x($0.box[0]), y($0.box[1]), x($0.box[2]), y($0.box[3])) },
-                          conf: dets.map(\.conf), cls: dets.map(\.cls), origShape: orig)
-        var keypoints: Keypoints?
-        if let ks = kptShape {
-            let (k, d) = (ks[0], ks[1])
-            let data = dets.map { det in
-                (0..<k).map { j -> [Float] in
-                    let v = det.keypoints[(j * d)..<(j * d + d)]
-                    let p = v.startIndex
-                    return d == 3 ? [x(v[p]), y(v[p + 1]), v[p + 2]] : [x(v[p]), y(v[p + 1])]
-                }
-            }
-            keypoints = Keypoints(data: data, origShape: orig, dims: d)
-        }
-        return Results(path: batch.files[i].path, origShape: orig, inputShape: (batch.shape.h, batch.shape.w),
-                       names: names, boxes: boxes, keypoints: keypoints,
-                       speed: Speed(preprocess: 0, inference: 0, postprocess: 0))
+        let (h0, w0) = batch.origShapes[i]
+        return LetterboxMapping(gainX: Float(rp.gain.w), gainY: Float(rp.gain.h), padX: Float(rp.pad.left),
+                                padY: Float(rp.pad.top), original: (h0, w0))
+            .results(dets, kptShape: kptShape, names: names, path: batch.files[i].path,
+                     inputShape: (batch.shape.h, batch.shape.w))
     }
 
     /// The `predictions.json` records of one image (already in original pixels): category = class + 1 (non-COCO

@@ -134,9 +134,9 @@ public final class Validator {
         let x = Tensor(uninitializedShape: [images.count, h, w, 3])
         for (b, img) in images.enumerated() {
             precondition(img.height == h && img.width == w, "Validator: batch images differ in size")
-            let t = img.toTensorRGB01()
-            (x.pointer + b * h * w * 3).update(from: t.pointer, count: h * w * 3)
+            img.writeRGB01(into: x.pointer + b * h * w * 3)
         }
+        x.markModified()
         return x
     }
 }

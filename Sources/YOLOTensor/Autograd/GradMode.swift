@@ -25,9 +25,7 @@ public func withNoGrad<T>(_ body: () throws -> T) rethrows -> T {
 
 extension Tensor {
     /// Whether an op on these inputs must record a backward node.
-    public static func needsGradPublic(_ inputs: [Tensor]) -> Bool { needsGrad(inputs) }
-
-    static func needsGrad(_ inputs: [Tensor]) -> Bool {
+    public static func needsGrad(_ inputs: [Tensor]) -> Bool {
         GradMode.isEnabled && inputs.contains { $0.requiresGrad }
     }
 }

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import YOLOData
 import YOLOModel
 
@@ -29,26 +26,14 @@ public enum DatasetDownload {
         let parent = data.path.deletingLastPathComponent()
         let archive = parent.appendingPathComponent((source as NSString).lastPathComponent)
         Log.info("Dataset not found ⚠️, missing paths \(missing). Downloading \(source) to \(archive.path)...")
-        if ProcessInfo.processInfo.environment["YOLO_OFFLINE"].map({ $0 == "1" || $0.lowercased() == "true" }) == true {
+        if HTTPDownload.isOfflineRequested {
             throw DataConfigError(file: yaml, key: "download", message: "cannot download \(source): offline (YOLO_OFFLINE is set)")
         }
-        final class Outcome: @unchecked Sendable { var error: Error?; var file: URL? }
-        let outcome = Outcome()
-        let done = DispatchSemaphore(value: 0)
-        URLSession.shared.downloadTask(with: URL(string: source)!) { tmp, response, error in
-            if let error { outcome.error = error }
-            else if let http = response as? HTTPURLResponse, http.statusCode != 200 {
-                outcome.error = NSError(domain: "HTTP", code: http.statusCode, userInfo: [NSLocalizedDescriptionKey: "HTTP \(http.statusCode)"])
-            } else if let tmp {
-                let staged = archive.appendingPathExtension("part")
-                try? FileManager.default.removeItem(at: staged)
-                do { try FileManager.default.moveItem(at: tmp, to: staged); outcome.file = staged } catch { outcome.error = error }
-            }
-            done.signal()
-        }.resume()
-        done.wait()
-        guard let staged = outcome.file else {
-            throw DataConfigError(file: yaml, key: "download", message: "cannot download \(source): \(outcome.error?.localizedDescription ?? "unknown error")")
+        let staged = archive.appendingPathExtension("part")
+        do {
+            try HTTPDownload.fetch(URL(string: source)!, to: staged, timeout: 60)
+        } catch {
+            throw DataConfigError(file: yaml, key: "download", message: "cannot download \(source): \(error)")
         }
         let unzip = Process()
         unzip.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")

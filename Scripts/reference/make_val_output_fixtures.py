@@ -41,22 +41,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-os.environ.setdefault("YOLO_OFFLINE", "1")
-os.environ.setdefault("YOLO_CONFIG_DIR", "/tmp/yolocfg")
+import refenv  # noqa: E402,F401  (offline settings and font; before ultralytics)
 
-
-def ensure_font() -> None:
-    dst = Path(os.environ["YOLO_CONFIG_DIR"]) / "Ultralytics" / "Arial.ttf"
-    if dst.exists():
-        return
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    for cand in ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", *sorted(map(str, Path("/usr/share/fonts").rglob("*.ttf")))):
-        if Path(cand).exists():
-            shutil.copy(cand, dst)
-            return
-
-
-ensure_font()
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402

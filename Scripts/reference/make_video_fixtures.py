@@ -39,27 +39,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-os.environ.setdefault("YOLO_OFFLINE", "1")
-os.environ.setdefault("YOLO_CONFIG_DIR", "/tmp/yolocfg")
+import refenv  # noqa: E402,F401  (offline settings and font; before ultralytics)
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "Tests/Fixtures/video"
 DATASET = Path("/work/shared/datasets/coco8-pose")
 CKPT = ROOT / "Tests/Fixtures/tiny-k5-pose.pt"
 
-
-def ensure_font() -> None:
-    dst = Path(os.environ["YOLO_CONFIG_DIR"]) / "Ultralytics" / "Arial.ttf"
-    if dst.exists():
-        return
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    for cand in ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", *sorted(map(str, Path("/usr/share/fonts").rglob("*.ttf")))):
-        if Path(cand).exists():
-            shutil.copy(cand, dst)
-            return
-
-
-ensure_font()
 
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402

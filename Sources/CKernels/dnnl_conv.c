@@ -292,5 +292,3 @@ int yk_sgemm(char transa, char transb, int64_t m, int64_t n, int64_t k, float al
     return rc;
 }
 
-int omp_get_max_threads(void);
-int yk_num_threads(void) { return omp_get_max_threads(); }

@@ -26,14 +26,6 @@ enum PredictCommand {
         return o
     }
 
-    /// The setup line, in the spirit of Ultralytics' `Ultralytics 8.4.190 🚀 Python-… torch-… CPU (…)`.
-    static func banner() -> String {
-        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
-            .split(separator: "\n").first { $0.hasPrefix("model name") }?
-            .split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces) ?? "unknown"
-        return "YOLOv8-pose Swift \(CLI.version) 🚀 oneDNN 2.6, \(ProcessInfo.processInfo.activeProcessorCount) threads CPU (\(cpu))"
-    }
-
     static func run(_ cfg: CLIConfig) throws {
         var cfg = cfg
         let modelName = cfg.string("model") ?? "yolov8n-pose.pt"
@@ -44,9 +36,8 @@ enum PredictCommand {
         }
         let options = options(cfg)
         let predictor = Predictor(model: net, options: options)
-        print(banner())
-        let stem = ((modelName as NSString).lastPathComponent as NSString).deletingPathExtension
-        print("\(stem) summary (fused): \(net.parameterCount.formatted()) parameters, \(net.model.count) layers")
+        print(CLI.banner())
+        print(CLI.modelSummary(modelName, net))
         print("")
         try predictor.run(source: source)
         print("💡 Learn more at https://docs.ultralytics.com/modes/predict")

@@ -37,9 +37,8 @@ enum ValCommand {
         try FileManager.default.createDirectory(at: saveDir, withIntermediateDirectories: true)
         o.saveDir = saveDir
         let validator = try Validator(model: net, data: data, options: o)
-        print(PredictCommand.banner())
-        let stem = ((modelName as NSString).lastPathComponent as NSString).deletingPathExtension
-        print("\(stem) summary (fused): \(net.parameterCount.formatted()) parameters")
+        print(CLI.banner())
+        print(CLI.modelSummary(modelName, net))
         _ = try validator.run()
         print("💡 Learn more at https://docs.ultralytics.com/modes/val")
     }

@@ -41,8 +41,6 @@ int yk_sgemm(char transa, char transb, int64_t m, int64_t n, int64_t k, float al
 /// Sets flush-to-zero / denormals-are-zero on every OpenMP worker (done once automatically before the first
 /// primitive is created); the calling thread gets the mode only while a primitive or sgemm runs.
 void yk_flush_denormals(void);
-/// Number of OpenMP threads oneDNN will use from the calling thread.
-int yk_num_threads(void);
 
 /* ---- elementwise and data movement ---- */
 void yk_silu(const float *x, float *y, int64_t n);

@@ -53,7 +53,4 @@ extension Tensor {
             }
         }
     }
-
-    /// A detached tensor sharing nothing with the graph.
-    public func detached() -> Tensor { copy() }
 }

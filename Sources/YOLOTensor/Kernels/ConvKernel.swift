@@ -98,6 +98,4 @@ public final class ConvCache: @unchecked Sendable {
 
     /// Drops all primitives (e.g. after the weight shape changes).
     public func removeAll() { kernels.removeAll() }
-    /// Implementations chosen so far, for diagnostics.
-    public var implementations: [String] { kernels.values.map(\.implementation) }
 }

@@ -84,16 +84,9 @@ final class CLIBinaryTests: XCTestCase {
     func testValPrintsTheReferenceTable() throws {
         // Reference table lines from Tests/Fixtures/val/overfit-640.json (Scripts/reference/make_val_fixtures.py).
         let ref = try JSONSerialization.jsonObject(with: Data(contentsOf: Fixtures.url("val/overfit-640.json"))) as! [String: Any]
-        let yaml = NSTemporaryDirectory() + "coco8-pose-\(UUID().uuidString).yaml"
-        try """
-            path: \(Fixtures.coco8Pose.path)
-            train: images/train
-            val: images/val
-            kpt_shape: [17, 3]
-            flip_idx: [0, 2, 1, 4, 3, 6, 5, 8, 7, 10, 9, 12, 11, 14, 13, 16, 15]
-            names: {0: person}
-            """.write(toFile: yaml, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: yaml) }
+        let dataDir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("coco8-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dataDir) }
+        let yaml = try Fixtures.writeCoco8PoseYAML(in: dataDir)
         let project = NSTemporaryDirectory() + "val-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: project) }
         let r = try yolo(["pose", "val", "model=\(Fixtures.path("overfit-n-pose.pt"))", "data=\(yaml)", "imgsz=640", "batch=16",

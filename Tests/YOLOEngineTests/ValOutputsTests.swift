@@ -19,18 +19,7 @@ final class ValOutputsTests: XCTestCase {
     }
 
     func coco8YAML() throws -> String {
-        let url = try tempDir("valout").appendingPathComponent("coco8-pose.yaml")
-        try """
-            path: \(Fixtures.coco8Pose.path)
-            train: images/train
-            val: images/val
-            kpt_shape: [17, 3]
-            flip_idx: [0, 2, 1, 4, 3, 6, 5, 8, 7, 10, 9, 12, 11, 14, 13, 16, 15]
-            names:
-              0: person
-
-            """.write(to: url, atomically: true, encoding: .utf8)
-        return url.path
+        try Fixtures.writeCoco8PoseYAML(in: tempDir("valout"))
     }
 
     /// Runs the overfit model on coco8-pose val (640, batch 16) writing into a new folder; returns that folder.

@@ -13,22 +13,8 @@ final class ValParityTests: XCTestCase {
 
     func dataYAML(sigmas: [Double]?) throws -> String {
         let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("val-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
-        var text = """
-            path: \(Fixtures.coco8Pose.path)
-            train: images/train
-            val: images/val
-            kpt_shape: [17, 3]
-            flip_idx: [0, 2, 1, 4, 3, 6, 5, 8, 7, 10, 9, 12, 11, 14, 13, 16, 15]
-            names:
-              0: person
-
-            """
-        if let sigmas { text += "kpt_oks_sigmas: [\(sigmas.map { String($0) }.joined(separator: ", "))]\n" }
-        let url = dir.appendingPathComponent("coco8-pose.yaml")
-        try text.write(to: url, atomically: true, encoding: .utf8)
-        return url.path
+        return try Fixtures.writeCoco8PoseYAML(in: dir, sigmas: sigmas)
     }
 
     func check(_ fixture: String) throws {

@@ -8,7 +8,7 @@ let package = Package(
     name: "YOLOPose",
     platforms: [.macOS(.v14)],
     products: [
-        .library(name: "YOLOPose", targets: ["YOLOEngine", "YOLOData", "YOLOModel", "YOLOFormats", "YOLONN", "YOLOTensor"]),
+        .library(name: "YOLOPose", targets: ["YOLOTrain", "YOLOEngine", "YOLOData", "YOLOModel", "YOLOFormats", "YOLONN", "YOLOTensor"]),
         .executable(name: "yolo", targets: ["yolo"]),
         .executable(name: "yolo-bench", targets: ["YOLOBench"]),
     ],
@@ -31,7 +31,8 @@ let package = Package(
         .systemLibrary(name: "CFreeType", path: "Sources/CFreeType", pkgConfig: "freetype2"),
         .target(name: "YOLOData", dependencies: ["YOLOTensor", "CTurboJPEG", "CPNG", "CWebP"], swiftSettings: optimize),
         .target(name: "YOLOEngine", dependencies: ["YOLOModel", "YOLOData", "CFreeType"], swiftSettings: optimize),
-        .target(name: "YOLOCLI", dependencies: ["YOLOEngine"], swiftSettings: optimize),
+        .target(name: "YOLOTrain", dependencies: ["YOLOEngine"], swiftSettings: optimize),
+        .target(name: "YOLOCLI", dependencies: ["YOLOEngine", "YOLOTrain"], swiftSettings: optimize),
         .executableTarget(name: "yolo", dependencies: ["YOLOCLI"]),
         .executableTarget(name: "YOLOBench", dependencies: ["YOLOModel"], path: "Benchmarks/YOLOBench",
                           swiftSettings: optimize),
@@ -41,6 +42,7 @@ let package = Package(
         .testTarget(name: "YOLOModelTests", dependencies: ["YOLOModel", "YOLOTestSupport"]),
         .testTarget(name: "YOLODataTests", dependencies: ["YOLOData", "YOLOTestSupport"]),
         .testTarget(name: "YOLOEngineTests", dependencies: ["YOLOEngine", "YOLOTestSupport"]),
+        .testTarget(name: "YOLOTrainTests", dependencies: ["YOLOTrain", "YOLOTestSupport"]),
         .testTarget(name: "YOLOCLITests", dependencies: ["YOLOCLI", "YOLOTestSupport"]),
     ],
     swiftLanguageModes: [.v5]

@@ -13,9 +13,10 @@ final class GradNode {
 }
 
 extension Tensor {
-    /// Attaches a backward rule to `self` when any input requires grad and grad mode is on.
+    /// Attaches a backward rule to `self` when any input requires grad and grad mode is on. Ops outside the
+    /// tensor core (fused losses) use this to join the graph; `backward` returns one gradient per input.
     @discardableResult
-    func recording(_ name: String, _ inputs: [Tensor], _ backward: @escaping (Tensor) -> [Tensor?]) -> Tensor {
+    public func recording(_ name: String, _ inputs: [Tensor], _ backward: @escaping (Tensor) -> [Tensor?]) -> Tensor {
         if Tensor.needsGrad(inputs) {
             requiresGrad = true
             gradNode = GradNode(name, inputs, backward)

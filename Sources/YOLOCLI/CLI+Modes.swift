@@ -4,6 +4,7 @@ extension CLI {
         switch cfg.mode {
         case "predict": try PredictCommand.run(cfg)
         case "val": try ValCommand.run(cfg)
+        case "train": try TrainCommand.run(cfg)
         default: throw CLIError.notImplemented(cfg.mode)
         }
     }

@@ -5,29 +5,10 @@ import YOLOTestSupport
 
 /// Runs the built `yolo` binary, as a user would, and checks exit codes and one-line errors.
 final class CLIBinaryTests: XCTestCase {
-    struct Run { let status: Int32; let stdout: String; let stderr: String }
+    typealias Run = YOLOBinary.Run
 
     func yolo(_ args: [String], env: [String: String] = [:]) throws -> Run {
-        // The test runner sits in the build products directory (Linux) or inside a bundle there (macOS).
-        let products = [Bundle.main.executableURL?.deletingLastPathComponent(),
-                        Bundle(for: CLIBinaryTests.self).bundleURL,
-                        Bundle(for: CLIBinaryTests.self).bundleURL.deletingLastPathComponent()].compactMap { $0 }
-        let bin = products.map { $0.appendingPathComponent("yolo") }
-            .first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? products[0].appendingPathComponent("yolo")
-        guard FileManager.default.isExecutableFile(atPath: bin.path) else {
-            throw NSError(domain: "CLIBinaryTests", code: 1, userInfo: [NSLocalizedDescriptionKey: "yolo binary not built at \(bin.path)"])
-        }
-        let p = Process()
-        p.executableURL = bin
-        p.arguments = args
-        p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        try YOLOBinary.run(args, env: env, testClass: CLIBinaryTests.self)
     }
 
     func assertOneLineError(_ r: Run, contains: [String], file: StaticString = #filePath, line: UInt = #line) {
@@ -97,8 +78,8 @@ final class CLIBinaryTests: XCTestCase {
             XCTAssertTrue(FileManager.default.fileExists(atPath: "\(project)/val/\(file)"), file)
         }
         let lines = r.stdout.split(separator: "\n").map(String.init)
-        // The header is the progress bar's description on stderr, as in Ultralytics (tqdm).
-        XCTAssertTrue(r.stderr.contains((ref["header"] as! String) + ": 100%|██████████| 1/1 ["), r.stderr)
+        // The header is the progress bar's description on stdout, as in Ultralytics 8.4.190 (its own TQDM).
+        XCTAssertTrue(r.stdout.contains((ref["header"] as! String) + ": 100% ━━━━━━━━━━━━ 1/1 "), r.stdout)
         XCTAssertTrue(lines.contains(ref["row"] as! String), r.stdout)
     }
 

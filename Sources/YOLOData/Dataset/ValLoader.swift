@@ -74,56 +74,10 @@ public struct ValLoader: Sequence, Sendable {
         precondition(i >= 0 && i < count, "ValLoader: batch \(i) out of range 0..<\(count)")
         let idx = Array(order[(i * batchSize)..<Swift.min((i + 1) * batchSize, order.count)])
         let shape = batchShapes[i]
-        var slots = [Result<(LetterboxResult, (h: Int, w: Int)), Error>?](repeating: nil, count: idx.count)
-        slots.withUnsafeMutableBufferPointer { out in
-            let base = out.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: idx.count) { j in
-                base[j] = Result { try load(scan.images[idx[j]].url, shape: shape) }
-            }
-        }
-        var batch = ValBatch(images: [], files: [], indices: idx, origShapes: [], loadedShapes: [], shape: shape,
-                             ratioPads: [], labels: [])
-        for (j, slot) in slots.enumerated() {
-            let (lb, loaded) = try slot!.get()
-            let item = scan.images[idx[j]]
-            let h0 = item.shape.h, w0 = item.shape.w
-            let r = lb.ratio
-            batch.images.append(lb.image)
-            batch.files.append(item.url)
-            batch.origShapes.append((h0, w0))
-            batch.loadedShapes.append(loaded)
-            let gainH: Double = Double(loaded.h) / Double(h0) * r
-            let gainW: Double = Double(loaded.w) / Double(w0) * r
-            batch.ratioPads.append(((gainH, gainW), (lb.pad.left, lb.pad.top)))
-            // Normalised (loaded image) → loaded pixels → ×r + pad → normalised by the final W, H (float32).
-            let lw = Float(loaded.w), lh = Float(loaded.h), fr = Float(r)
-            let pl = Float(lb.pad.left), pt = Float(lb.pad.top)
-            let W = Float(shape.w), H = Float(shape.h)
-            batch.labels.append(item.labels.map { l in
-                let b = l.box
-                let box = SIMD4<Float>((b.x * lw * fr + pl) / W, (b.y * lh * fr + pt) / H,
-                                       (b.z * lw * fr) / W, (b.w * lh * fr) / H)
-                let kp = l.keypoints.map { p in
-                    SIMD3<Float>((p.x * lw * fr + pl) / W, (p.y * lh * fr + pt) / H, p.z)
-                }
-                return PoseLabel(cls: l.cls, box: box, keypoints: kp)
-            })
-        }
-        return batch
-    }
-
-    /// Reads an image (BGR, EXIF applied), scales its long side to `imgsz`, letterboxes it to `shape`.
-    func load(_ url: URL, shape: (h: Int, w: Int)) throws -> (LetterboxResult, (h: Int, w: Int)) {
-        var img = try ImageIO.read(url, order: .bgr)
-        let h0 = img.height, w0 = img.width
-        let r = Double(imgsz) / Double(Swift.max(h0, w0))
-        if r != 1 {
-            let w = Swift.min(Int((Double(w0) * r).rounded(.up)), imgsz)
-            let h = Swift.min(Int((Double(h0) * r).rounded(.up)), imgsz)
-            img = img.resized(width: w, height: h)
-        }
-        let lb = letterbox(img, to: (shape.h, shape.w), auto: false, stride: stride, scaleUp: false, center: true)
-        return (lb, (img.height, img.width))
+        let samples = try LetterboxedSample.loadAll(idx.map { scan.images[$0] }, imgsz: imgsz, shape: shape, stride: stride)
+        return ValBatch(images: samples.map(\.image), files: samples.map(\.file), indices: idx,
+                        origShapes: samples.map(\.origShape), loadedShapes: samples.map(\.loadedShape), shape: shape,
+                        ratioPads: samples.map(\.ratioPad), labels: samples.map(\.labels))
     }
 
     public struct Iterator: IteratorProtocol {

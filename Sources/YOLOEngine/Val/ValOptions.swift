@@ -11,6 +11,8 @@ public struct ValOptions: Sendable {
     public var singleCls = false
     public var agnosticNMS = false
     public var verbose = true
+    /// Print the "Speed: …" line (standalone validation; validation during training does not).
+    public var printSpeed = true
     /// Write `<saveDir>/predictions.json` (COCO-style records, §5.6).
     public var saveJSON = false
     /// Write `<saveDir>/labels/<name>.txt` per image with detections (predict's save_txt format, original image).

@@ -12,8 +12,12 @@ public final class Validator {
     public let options: ValOptions
     /// Console sink (stdout by default).
     public var log: (String) -> Void = { print($0) }
+    /// Called with each batch's raw head outputs before decoding (the trainer computes validation losses from
+    /// them). When set, the network runs as `forwardRaw` + `decode`, which gives the same output.
+    public var onRawOutputs: (([HeadLevel], ValBatch) -> Void)?
 
-    public init(model: YOLONetwork, data: DataConfig, options: ValOptions = ValOptions()) throws {
+    /// `fuse: false` validates the network as it is (the trainer validates its unfused EMA, as the reference does).
+    public init(model: YOLONetwork, data: DataConfig, options: ValOptions = ValOptions(), fuse: Bool = true) throws {
         guard let ks = model.kptShape else {
             throw ModelLoadError.wrongTask(file: "model", expected: "pose", found: model.task)
         }
@@ -21,7 +25,7 @@ public final class Validator {
             throw DataConfigError(file: data.yamlURL.path, key: "kpt_shape",
                                   message: "dataset kpt_shape \(data.kptShape) does not match the model's \(ks)")
         }
-        if !model.isFused { model.fuse() }
+        if fuse && !model.isFused { model.fuse() }
         self.model = model
         self.data = data
         self.options = options
@@ -62,7 +66,12 @@ public final class Validator {
             let t0 = DispatchTime.now().uptimeNanoseconds
             let x = Validator.stack(batch.images)
             let t1 = DispatchTime.now().uptimeNanoseconds
-            let out = withNoGrad { model(x) }
+            let out: Tensor = withNoGrad {
+                guard let hook = onRawOutputs else { return model(x) }
+                let levels = model.forwardRaw(x)
+                hook(levels, batch)
+                return model.head.decode(levels)
+            }
             let t2 = DispatchTime.now().uptimeNanoseconds
             let dets = nonMaxSuppression(out, nc: model.nc, options: nms)
             for (i, d) in dets.enumerated() {
@@ -82,8 +91,8 @@ public final class Validator {
             log(metrics.tableRow())
             if data.nc > 1 { metrics.classRows().forEach(log) }
             let n = Double(max(stats.images, 1))
-            log(String(format: "Speed: %.1fms preprocess, %.1fms inference, 0.0ms loss, %.1fms postprocess per image",
-                       times.pre / n, times.inf / n, times.post / n))
+            if options.printSpeed { log(String(format: "Speed: %.1fms preprocess, %.1fms inference, 0.0ms loss, %.1fms postprocess per image",
+                       times.pre / n, times.inf / n, times.post / n)) }
         }
         if let outputs, let url = try outputs.finish() { log("Saving \(url.path)...") }
         if let plotDir {

@@ -3,7 +3,7 @@ import YOLOFormats
 
 extension ConfigNode {
     /// Converts a plain pickled Python value (dicts, lists, scalars) to a config tree.
-    init(pickle v: PickleValue) {
+    public init(pickle v: PickleValue) {
         switch v {
         case .none: self = .none
         case .bool(let b): self = .bool(b)

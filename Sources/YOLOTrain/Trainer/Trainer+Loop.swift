@@ -1,0 +1,146 @@
+import Foundation
+import YOLOData
+import YOLOEngine
+import YOLOModel
+import YOLOTensor
+
+extension Trainer {
+    /// Runs the whole training (spec §2.8–2.15) and returns where the results are.
+    public func train() throws -> TrainResult {
+        try setup()
+        let nb = trainLoader.count
+        var warmup = Warmup(warmupEpochs: args.double("warmup_epochs") ?? 3, epochs: epochs, batches: nb)
+        var lastOptStep = -1
+        let acc0 = accumulate
+        log("Using \(trainLoader.scan.images.count) train, \(valImageCount) val images for fraction=\(TrainArguments.pyStr(args["fraction"])) at imgsz=\(imgsz)")
+        log("Using 0 dataloader workers")
+        log("Logging results to \u{1B}[1m\(saveDir.path)\u{1B}[0m")
+        log("Starting training for " + (args.isNone("time") ? "\(epochs) epochs..." : "\(TrainArguments.pyStr(args["time"])) hours..."))
+        let closeMosaic = args.int("close_mosaic") ?? 10
+        var mosaicClosed = closeMosaic == 0
+        var epoch = startEpoch
+        var stop = false
+        var nanRecoveries = 0
+        optimizer.zeroGrad()
+        var epochStart = Date()
+        while true {
+            if !mosaicClosed && epoch >= epochs - closeMosaic {
+                mosaicClosed = true
+                log("Closing dataloader mosaic")
+            }
+            setTrainMode()
+            let (tloss, instancesSeen) = try trainEpoch(epoch, nb: nb, warmup: warmup, acc0: acc0, lastOptStep: &lastOptStep,
+                                                        stop: &stop)
+            _ = instancesSeen
+            let lrs = optimizer.groups.map(\.lr)
+            let finalEpoch = epoch + 1 >= epochs
+            if args.bool("val") || finalEpoch || stopper.possibleStop || stop {
+                (metrics, fitness) = try validate(final: finalEpoch)
+            }
+            // NaN recovery: reload last.pt and redo the epoch (at most 3 times), as the reference does.
+            if !(tloss.allSatisfy(\.isFinite)) || !(fitness.map(\.isFinite) ?? true) {
+                let reason = tloss.allSatisfy(\.isFinite) ? "Fitness NaN/Inf" : "Loss NaN/Inf"
+                if epoch == startEpoch {
+                    Log.warning("\(reason) detected but can not recover from last.pt...")
+                } else {
+                    nanRecoveries += 1
+                    guard nanRecoveries <= 3 else { throw TrainError.nonFinite("Training failed: NaN persisted for \(nanRecoveries) epochs") }
+                    Log.warning("\(reason) detected (attempt \(nanRecoveries)/3), recovering from last.pt...")
+                    try recoverFromLast()
+                    lastOptStep = -1
+                    optimizer.zeroGrad()
+                    continue
+                }
+            }
+            nanRecoveries = 0
+            var row: [(String, Double)] = zip(LossGains.itemNames, tloss).map { ("train/\($0.0)", round5($0.1)) }
+            row += metrics
+            row += lrs.enumerated().map { ("lr/pg\($0.offset)", $0.element) }
+            let elapsed = Date().timeIntervalSince(trainStart)
+            try csv.append(epoch: epoch + 1, time: elapsed, columns: row)
+            stop = stopper.update(epoch: epoch + 1, fitness: fitness) || finalEpoch || stop
+            if stop && !finalEpoch && stopper.patience > 0 && epoch + 1 - stopper.bestEpoch >= stopper.patience {
+                log("\u{1B}[34m\u{1B}[1mEarlyStopping: \u{1B}[0mTraining stopped early as no improvement observed in last \(stopper.patience) epochs. Best results observed at epoch \(stopper.bestEpoch), best model saved as best.pt.\nTo update EarlyStopping(patience=\(stopper.patience)) pass a new patience value, i.e. `patience=300` or use `patience=0` to disable EarlyStopping.")
+            }
+            if let hours = args.double("time") {
+                stop = stop || elapsed > hours * 3600
+            }
+            if args.bool("save") || finalEpoch { try saveCheckpoint(epoch: epoch) }
+            let now = Date()
+            if let hours = args.double("time") {
+                let mean = now.timeIntervalSince(trainStart) / Double(epoch - startEpoch + 1)
+                epochs = max(Int((hours * 3600 / mean).rounded(.up)), 1)
+                args["epochs"] = .int(epochs)
+                warmup = Warmup(warmupEpochs: args.double("warmup_epochs") ?? 3, epochs: epochs, batches: nb)
+                schedule.epochs = epochs
+                stop = stop || epoch >= epochs
+            }
+            epochStart = now
+            let summary = EpochSummary(epoch: epoch + 1, epochs: epochs, values: row, fitness: fitness, time: elapsed)
+            if let callback = onEpochEnd, !callback(summary) { stop = true }
+            if stop { break }
+            epoch += 1
+        }
+        _ = epochStart
+        let hours = Date().timeIntervalSince(trainStart) / 3600
+        log("\n\(epoch - startEpoch + 1) epochs completed in \(String(format: "%.3f", hours)) hours.")
+        let finalMetrics = try finalEvaluation()
+        if args.bool("plots") {
+            do { try ResultsPlot.write(columns: csv.read(), to: saveDir.appendingPathComponent("results.png")) }
+            catch { Log.warning("results.png not written: \(error)") }
+        }
+        return TrainResult(saveDir: saveDir, best: FileManager.default.fileExists(atPath: bestURL.path) ? bestURL : nil,
+                           last: lastURL, metrics: finalMetrics, epochsCompleted: epoch - startEpoch + 1)
+    }
+
+    /// One pass over the training batches; returns the running-mean loss items.
+    func trainEpoch(_ epoch: Int, nb: Int, warmup: Warmup, acc0: Int, lastOptStep: inout Int,
+                    stop: inout Bool) throws -> ([Double], Int) {
+        let header = "\n" + (["Epoch", "GPU_mem"] + LossGains.itemNames + ["Instances", "Size"])
+            .map { PyFormat.s($0, 11) }.joined()
+        log(header)
+        let factor = schedule.factor(epoch)
+        let batches = trainLoader.batches(epoch: epoch)
+        let prefetch = BatchPrefetcher(loader: trainLoader, batches: batches)
+        defer { prefetch.cancel() }
+        let bar = ProgressBar("", total: nb)
+        var tloss: [Double] = []
+        var instances = 0
+        for i in 0..<batches.count {
+            let batch = try prefetch.batch(i)
+            let ni = i + nb * epoch
+            if warmup.isActive(ni) { accumulate = warmup.accumulate(ni, nominal: acc0) }
+            optimizer.applySchedule(factor: factor, ni: ni, warmup: warmup,
+                                    warmupBiasLR: args.double("warmup_bias_lr") ?? 0.1,
+                                    warmupMomentum: args.double("warmup_momentum") ?? 0.8,
+                                    momentum: args.double("momentum") ?? 0.937)
+            let levels = model.forwardRaw(batch.images)
+            let (total, items) = loss(levels, labels: batch.labels)
+            let d = items.map(Double.init)
+            tloss = tloss.isEmpty ? d : zip(tloss, d).map { ($0 * Double(i) + $1) / Double(i + 1) }
+            total.backward()
+            if ni - lastOptStep >= accumulate {
+                optimizerStep()
+                lastOptStep = ni
+                if let hours = args.double("time"), Date().timeIntervalSince(trainStart) > hours * 3600 { stop = true }
+            }
+            instances = batch.instances
+            let desc = PyFormat.s("\(epoch + 1)/\(epochs)", 11) + PyFormat.s("0G", 11)
+                + (tloss + [Double(instances), Double(imgsz)]).map { PyFormat.g($0, width: 11, precision: 4) }.joined()
+            bar.setDescription(desc, done: i + 1)
+            if stop { break }
+        }
+        return (tloss, instances)
+    }
+
+    /// Clip to a total gradient norm of 10, step, zero the gradients, update the EMA.
+    func optimizerStep() {
+        clipGradientNorm(model.allParameters().map(\.1), maxNorm: 10)
+        optimizer.step()
+        optimizer.zeroGrad()
+        ema.update()
+    }
+}
+
+/// Python's round(x, 5) for the logged values.
+func round5(_ v: Double) -> Double { v.isFinite ? (v * 1e5).rounded(.toNearestOrEven) / 1e5 : v }

@@ -1,0 +1,53 @@
+import Foundation
+import XCTest
+
+/// The built `yolo` executable, run as a user would (CLI tests).
+public enum YOLOBinary {
+    public struct Run {
+        public let status: Int32
+        public let stdout: String
+        public let stderr: String
+    }
+
+    /// The executable beside the test bundle (release or debug products directory).
+    public static func url(for testClass: AnyClass) throws -> URL {
+        let products = [Bundle.main.executableURL?.deletingLastPathComponent(),
+                        Bundle(for: testClass).bundleURL,
+                        Bundle(for: testClass).bundleURL.deletingLastPathComponent()].compactMap { $0 }
+        let bin = products.map { $0.appendingPathComponent("yolo") }
+            .first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? products[0].appendingPathComponent("yolo")
+        guard FileManager.default.isExecutableFile(atPath: bin.path) else {
+            throw NSError(domain: "YOLOBinary", code: 1, userInfo: [NSLocalizedDescriptionKey: "yolo binary not built at \(bin.path)"])
+        }
+        return bin
+    }
+
+    /// A configured, not yet started process running `yolo args` (in `cwd` when given).
+    public static func process(_ args: [String], env: [String: String] = [:], cwd: URL? = nil,
+                               testClass: AnyClass) throws -> (Process, Pipe, Pipe) {
+        let p = Process()
+        p.executableURL = try url(for: testClass)
+        p.arguments = args
+        p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
+        if let cwd { p.currentDirectoryURL = cwd }
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        return (p, out, err)
+    }
+
+    /// Runs `yolo args` to completion.
+    public static func run(_ args: [String], env: [String: String] = [:], cwd: URL? = nil, testClass: AnyClass) throws -> Run {
+        let (p, out, err) = try process(args, env: env, cwd: cwd, testClass: testClass)
+        try p.run()
+        // Read both pipes concurrently so a full stderr pipe cannot block the child.
+        var e = Data()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async { e = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        p.waitUntilExit()
+        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+}

@@ -37,6 +37,8 @@ Files (float32 unless noted; NHWC for image-shaped arrays):
   <case>-grad-rows.npy (R, 1 + 64 + K*D): [b*A + a, d total / d box logits, d total / d keypoint raw] for every
   anchor with a nonzero box or keypoint gradient (all other anchors have exactly 0 there; checked).
   <case>-pgrad-<parameter>.npy: parameter gradients after backward (cases with `params`).
+  topk.json: [{n, nonzero [[index, value]...], selected}]: torch.topk(k=10) index sets (ascending) of n-vectors that
+  are 0 except at `nonzero`, with many ties.
 """
 
 from __future__ import annotations
@@ -239,6 +241,22 @@ def run_case(name, ck, images, label_fn, sigmas, params, batch, out: Path, raw_w
     print(f"{name}: items {meta['items']} total {meta['total']} fg {meta['n_fg']} grad rows {len(rows)}", flush=True)
 
 
+def topk_cases() -> list[dict]:
+    """torch.topk(k=10) index sets of vectors with many equal values (mostly zeros, a few repeated positives), on
+    both of torch's CPU selection paths (heap selection when k*64 <= n, introselect otherwise)."""
+    rng = np.random.default_rng(0)
+    cases = []
+    for n in (12, 50, 300, 639, 640, 700, 2100, 8400):
+        for _ in range(6):
+            v = np.zeros(n, np.float32)
+            m = int(rng.integers(0, min(n, 40)))
+            idx = rng.choice(n, m, replace=False)
+            v[idx] = rng.choice(np.array([0.0, 0.125, 0.25, 0.5, 0.75], np.float32), m)
+            sel = sorted(torch.topk(torch.from_numpy(v), 10).indices.tolist())
+            cases.append({"n": n, "nonzero": [[int(i), f32(v[i])] for i in np.flatnonzero(v)], "selected": sel})
+    return cases
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--dataset", default="/work/shared/datasets/coco8-pose")
@@ -254,6 +272,7 @@ def main() -> None:
             np.save(out / "batch-img.npy", np.ascontiguousarray(batch["img"].permute(0, 2, 3, 1).numpy()))
             for k in ("batch_idx", "cls", "bboxes", "keypoints"):
                 np.save(out / f"batch-{k}.npy", batch[k].numpy().astype(np.float32))
+            (out / "topk.json").write_text(json.dumps(topk_cases(), separators=(",", ":")))
             raw_written: set = set()
             for case in CASES:
                 run_case(*case, batch, out, raw_written)

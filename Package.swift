@@ -43,7 +43,7 @@ let package = Package(
         .testTarget(name: "YOLODataTests", dependencies: ["YOLOData", "YOLOTestSupport"]),
         .testTarget(name: "YOLOEngineTests", dependencies: ["YOLOEngine", "YOLOTestSupport"]),
         .testTarget(name: "YOLOTrainTests", dependencies: ["YOLOTrain", "YOLOTestSupport"]),
-        .testTarget(name: "YOLOCLITests", dependencies: ["YOLOCLI", "YOLOTestSupport"]),
+        .testTarget(name: "YOLOCLITests", dependencies: ["YOLOCLI", "YOLOEngine", "YOLOTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -79,6 +79,9 @@ CASES = [
     # optimizer=auto with few iterations -> AdamW(lr = round(0.002*5/(4+nc), 6), momentum 0.9), warmup_bias_lr 0
     dict(name="adamw-auto", optimizer="auto", lr0=0.01, momentum=0.937, weight_decay=0.0005, batch=2, nbs=64, nb=2,
          epochs=3, warmup_epochs=3.0, warmup_bias_lr=0.1, warmup_momentum=0.8, lrf=0.01, ni=[1, 2]),
+    # MuSGD (what auto picks above 10k iterations), after warmup: muon groups with Newton-Schulz in bfloat16
+    dict(name="musgd", optimizer="MuSGD", lr0=0.01, momentum=0.937, weight_decay=0.0005, batch=16, nbs=64, nb=2,
+         epochs=3, warmup_epochs=0.0, warmup_bias_lr=0.1, warmup_momentum=0.8, lrf=0.01, ni=[4, 5]),
     # Adam after warmup (ni beyond nw): lr = lr0 * lf(epoch)
     dict(name="adam", optimizer="Adam", lr0=0.001, momentum=0.9, weight_decay=0.0005, batch=16, nbs=64, nb=2,
          epochs=3, warmup_epochs=0.0, warmup_bias_lr=0.1, warmup_momentum=0.8, lrf=0.01, ni=[4, 5]),

@@ -1,3 +1,4 @@
+import YOLOEngine
 extension CLI {
     /// Runs a resolved task/mode command (`predict`, `val`, `train`, `export`, …).
     static func runMode(_ cfg: CLIConfig) throws {

@@ -1,4 +1,5 @@
 import Foundation
+import YOLOEngine
 
 extension CLI {
     /// Runs a special command; `arguments` are all command-line arguments after the first.

@@ -1,4 +1,5 @@
 import Foundation
+import YOLOEngine
 import YOLOModel
 import YOLOTensor
 
@@ -39,6 +40,9 @@ public enum CLI {
     /// Runs a command line; returns the process exit status. Errors print one line to standard error
     /// (after the usage text on standard output where the reference shows it).
     public static func run(_ argv: [String]) -> Int32 {
+        // Line-buffered stdout: progress frames (written directly) and log lines stay in order, and a crash or
+        // kill loses no finished line.
+        setvbuf(stdout, nil, _IOLBF, 0)
         do {
             switch try CLIParser.parse(argv) {
             case .usage:

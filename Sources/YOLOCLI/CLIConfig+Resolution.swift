@@ -1,4 +1,5 @@
 import Foundation
+import YOLOEngine
 import YOLOModel
 
 extension CLIConfig {

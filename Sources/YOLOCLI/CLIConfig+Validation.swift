@@ -1,3 +1,4 @@
+import YOLOEngine
 /// Type and range checks on overrides, with the reference's messages. Values are canonicalized in place
 /// (integral floats for int keys become ints, `fraction=1` becomes 1.0, `quantize=fp16` becomes 16).
 public enum CLIValidation {

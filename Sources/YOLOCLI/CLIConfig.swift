@@ -1,4 +1,5 @@
 import Foundation
+import YOLOEngine
 import YOLOModel
 
 /// A resolved command line: the task and mode to run and the validated user overrides.

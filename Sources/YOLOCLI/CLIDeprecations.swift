@@ -1,4 +1,5 @@
 import Foundation
+import YOLOEngine
 
 /// Deprecated argument names still accepted, mapped onto their replacements with a warning.
 public enum CLIDeprecations {

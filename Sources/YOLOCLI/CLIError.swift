@@ -1,3 +1,4 @@
+import YOLOEngine
 /// A command line that cannot be run. Each message is one line and, where the reference has one, its exact text.
 public enum CLIError: Error, Equatable, CustomStringConvertible {
     /// A `[` or `]` that is never balanced; carries the first fragment of the argument.

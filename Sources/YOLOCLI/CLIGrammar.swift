@@ -1,3 +1,4 @@
+import YOLOEngine
 /// Names the grammar knows besides the config keys: tasks, modes, special commands and their aliases.
 public enum CLIGrammar {
     /// Task words, as the reference lists them (this build runs pose models only).

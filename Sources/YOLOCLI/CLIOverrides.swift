@@ -1,3 +1,4 @@
+import YOLOEngine
 /// User-given `key=value` overrides in the order they first appeared (a later value replaces an earlier one in place),
 /// as a Python dict keeps them.
 public struct CLIOverrides: Equatable, Sendable {

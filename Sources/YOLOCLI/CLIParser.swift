@@ -1,4 +1,5 @@
 import Foundation
+import YOLOEngine
 import YOLOModel
 
 /// What a command line asks for, before mode resolution.

@@ -1,4 +1,5 @@
 import Foundation
+import YOLOEngine
 
 /// Command-line token preparation: joining `k = v` fragments and bracket fragments, then stripping leading dashes
 /// and trailing commas, as the reference grammar does before interpreting each argument.

@@ -1,4 +1,5 @@
 import Foundation
+import YOLOEngine
 
 extension CLIValue {
     /// Parses a command-line value the way the reference grammar does: `none`/`true`/`false` in any case, then a

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import YOLOEngine
 @testable import YOLOCLI
 
 /// Token processing, resolution and value checks, with messages captured from the reference `yolo`.

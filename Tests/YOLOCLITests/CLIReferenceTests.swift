@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import YOLOEngine
 import YOLOTestSupport
 @testable import YOLOCLI
 

@@ -41,7 +41,7 @@ public enum YOLOBinary {
         let (p, out, err) = try process(args, env: env, cwd: cwd, testClass: testClass)
         try p.run()
         // Read both pipes concurrently so a full stderr pipe cannot block the child.
-        var e = Data()
+        nonisolated(unsafe) var e = Data()
         let group = DispatchGroup()
         group.enter()
         DispatchQueue.global().async { e = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }

@@ -49,14 +49,15 @@ final class OptimizerParityTests: XCTestCase {
         return stride(from: 0, to: all.count, by: n).map { all[$0] }
     }
 
-    func assertClose(_ a: [Float], _ b: [Float], _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+    func assertClose(_ a: [Float], _ b: [Float], _ what: String, tolerance: Float = 1e-5,
+                     file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(a.count, b.count, what, file: file, line: line)
         var worst: Float = 0, at = 0
         for i in 0..<min(a.count, b.count) {
             let d = abs(a[i] - b[i]) / max(1, abs(b[i]))
             if d > worst { worst = d; at = i }
         }
-        XCTAssertLessThan(worst, 1e-5, "\(what): worst difference \(worst) at sample \(at): \(a[at]) vs \(b[at])",
+        XCTAssertLessThan(worst, tolerance, "\(what): worst difference \(worst) at sample \(at): \(a[at]) vs \(b[at])",
                           file: file, line: line)
     }
 
@@ -92,7 +93,10 @@ final class OptimizerParityTests: XCTestCase {
             let (net, _) = try load()
             _ = try run(c, net)
             let ref = try NpyArray(contentsOf: Self.dir.appendingPathComponent("\(c.name)-params.npy")).values
-            assertClose(sampled(net.allParameters().map(\.1), every: cases.sample), ref, c.name)
+            // MuSGD orthogonalises in bfloat16: torch's own bf16 and fp32 Newton–Schulz give weights up to 2.4e-4
+            // apart after these two steps (measured on this fixture), so its bound is that noise level.
+            assertClose(sampled(net.allParameters().map(\.1), every: cases.sample), ref, c.name,
+                        tolerance: c.optimizer == "MuSGD" ? 3e-4 : 1e-5)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import YOLOEngine
 import YOLOModel
 import YOLONN
 import YOLOTensor
@@ -75,9 +76,4 @@ extension OptimizerChoice {
 }
 
 /// Python's `repr` of a float as the reference prints it (`0.002`, `0.0`, `1e-05`).
-func pyFloat(_ v: Double) -> String {
-    if v == v.rounded(), abs(v) < 1e16 { return String(format: "%.1f", v) }
-    let s = "\(v)"
-    // Swift prints 1e-05 as "1e-05" like Python; both use the shortest round-trip digits.
-    return s
-}
+func pyFloat(_ v: Double) -> String { CLIValue.pythonFloat(v) }

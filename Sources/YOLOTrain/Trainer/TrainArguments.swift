@@ -1,4 +1,5 @@
 import Foundation
+import YOLOEngine
 import YOLOModel
 
 /// The resolved training arguments: every key of the reference's default configuration in its order, with the
@@ -8,6 +9,11 @@ public struct TrainArguments: Sendable {
 
     /// Arguments from an ordered key/value list (the CLI passes the defaults merged with its overrides).
     public init(_ entries: [(key: String, value: ConfigNode)]) { self.entries = entries }
+
+    /// The reference's default configuration (every key of `default.yaml`, in order).
+    public static var defaults: [(key: String, value: ConfigNode)] {
+        DefaultConfig.entries.map { (key: $0.key, value: $0.value.configNode) }
+    }
 
     public subscript(key: String) -> ConfigNode {
         get { entries.first { $0.key == key }?.value ?? .none }
@@ -63,7 +69,7 @@ public struct TrainArguments: Sendable {
         case .none: return "None"
         case .bool(let b): return b ? "True" : "False"
         case .int(let i): return String(i)
-        case .double(let d): return d == d.rounded() && abs(d) < 1e16 ? String(format: "%.1f", d) : "\(d)"
+        case .double(let d): return CLIValue.pythonFloat(d)
         case .string(let s): return s
         case .list(let l): return "[" + l.map { if case .string(let s) = $0 { return "'\(s)'" }; return pyStr($0) }.joined(separator: ", ") + "]"
         case .map(let m): return "{" + m.map { "'\($0.0)': \(pyStr($0.1))" }.joined(separator: ", ") + "}"
@@ -75,7 +81,7 @@ public struct TrainArguments: Sendable {
         case .none: return "null"
         case .bool(let b): return b ? "true" : "false"
         case .int(let i): return String(i)
-        case .double(let d): return d == d.rounded() && abs(d) < 1e16 ? String(format: "%.1f", d) : "\(d)"
+        case .double(let d): return CLIValue.pythonFloat(d)
         case .string(let s): return s.isEmpty || Double(s) != nil || ["true", "false", "null", "yes", "no"].contains(s.lowercased())
                 || s.contains(": ") || s.hasPrefix("[") || s.hasPrefix("{") ? "'\(s)'" : s
         case .list(let l): return "[" + l.map(yamlScalar).joined(separator: ", ") + "]"

@@ -73,7 +73,11 @@ extension Trainer {
         var config: ModelConfig
         var weights: [(key: String, tensor: StoredTensor)]?
         var weightNames: [Int: String] = [:]
-        if ext == "pt" {
+        if let start = startNetwork {
+            config = start.config
+            weights = start.stateDict().map { (key: $0.0, tensor: StoredTensor(shape: $0.1.shape, floats: $0.1.toArray())) }
+            weightNames = start.names
+        } else if ext == "pt" {
             let ckpt = try UltralyticsCheckpoint(contentsOf: URL(fileURLWithPath: try WeightsDownloader.resolve(name)))
             guard let yaml = ckpt.yaml else { throw ModelLoadError.metadata(file: name, "checkpoint model has no 'yaml' definition") }
             let node = ConfigNode(pickle: yaml)

@@ -41,6 +41,10 @@ public final class Trainer {
     public var log: (String) -> Void = { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
     /// Called after every epoch; return false to stop training after it (the run still finishes normally).
     public var onEpochEnd: ((EpochSummary) -> Bool)?
+    /// A network to start from instead of the `model` argument (the Swift API trains an existing object): its
+    /// architecture is rebuilt with the data's classes and keypoints and its weights transferred, unless
+    /// `pretrained=False`.
+    public var startNetwork: YOLONetwork?
 
     let data: DataConfig
     /// The checkpoint to resume from, when resuming.
@@ -109,13 +113,13 @@ public final class Trainer {
         self.data = data
         epochs = args.int("epochs") ?? 100
         stopper = EarlyStopping(patience: args.int("patience") ?? 100)
-        try FileManager.default.createDirectory(at: weightsDir, withIntermediateDirectories: true)
         args["save_dir"] = .string(saveDir.path)
+        self.args = args
+        try FileManager.default.createDirectory(at: weightsDir, withIntermediateDirectories: true)
         try Data(args.yaml.utf8).write(to: saveDir.appendingPathComponent("args.yaml"), options: .atomic)
         self.log("\u{1B}[34m\u{1B}[1mengine/trainer: \u{1B}[0m" + args.summary)
         // The reference forces dataloader workers to 0 on CPU after saving args.yaml.
-        args["workers"] = .int(0)
-        self.args = args
+        self.args["workers"] = .int(0)
         if resumeCheckpoint == nil, FileManager.default.fileExists(atPath: csv.url.path) {
             try? FileManager.default.removeItem(at: csv.url)
         }

@@ -70,7 +70,7 @@ public indirect enum CLIValue: Equatable, Sendable, CustomStringConvertible {
     public var isNone: Bool { self == .none }
 
     /// Int, float or bool: Python bools are ints, so the reference's numeric checks accept them.
-    var isNumber: Bool {
+    public var isNumber: Bool {
         switch self {
         case .int, .double, .bool: return true
         default: return false
@@ -78,7 +78,7 @@ public indirect enum CLIValue: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// The numeric value of an int, float or bool.
-    var number: Double? {
+    public var number: Double? {
         switch self {
         case .int(let i): return Double(i)
         case .double(let d): return d
@@ -101,7 +101,7 @@ public indirect enum CLIValue: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// Python's `repr(float)`: shortest round-trip digits, exponent form below 1e-4 and from 1e16.
-    static func pythonFloat(_ d: Double) -> String {
+    public static func pythonFloat(_ d: Double) -> String {
         if d.isNaN { return "nan" }
         if d.isInfinite { return d < 0 ? "-inf" : "inf" }
         if d == 0 { return d.sign == .minus ? "-0.0" : "0.0" }
@@ -133,7 +133,7 @@ public indirect enum CLIValue: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// Python's `repr(str)` quoting: single quotes unless the text has a single quote and no double quote.
-    static func pythonQuote(_ s: String) -> String {
+    public static func pythonQuote(_ s: String) -> String {
         let useDouble = s.contains("'") && !s.contains("\"")
         let q: Character = useDouble ? "\"" : "'"
         var out = String(q)
@@ -148,5 +148,19 @@ public indirect enum CLIValue: Equatable, Sendable, CustomStringConvertible {
             }
         }
         return out + String(q)
+    }
+}
+
+extension CLIValue {
+    /// The value as a config tree node (the trainer's argument type).
+    public var configNode: ConfigNode {
+        switch self {
+        case .none: return .none
+        case .bool(let b): return .bool(b)
+        case .int(let i): return .int(i)
+        case .double(let d): return .double(d)
+        case .string(let s): return .string(s)
+        case .list(let l): return .list(l.map(\.configNode))
+        }
     }
 }

@@ -84,6 +84,8 @@ public struct TorchFile: Sendable {
         let ref = box.storage
         let entryName = "\(root)/data/\(ref.key)"
         let itemSize = ref.dtype.itemSize
+        // A view with a zero-size dimension has no elements, whatever its other dimensions and its storage.
+        if box.size.contains(0) { return StoredTensor(shape: box.size, dtype: ref.dtype, bytes: Data()) }
         let storage: Data
         if let cached = storages[ref.key] {
             storage = cached

@@ -49,6 +49,8 @@ extension YOLONetwork {
         if !ckpt.names.isEmpty { names = ckpt.names }
         if ckpt.stride.count == head.levelCount { head.stride = ckpt.stride }
         args = ckpt.trainArgs.mapValues(ConfigNode.init(pickle:))
+        argsOrder = (ckpt.root["train_args"]?.dictValue ?? ckpt.model["args"]?.dictValue
+            ?? ckpt.model["args"]?.objectValue?.attributes ?? []).compactMap { $0.0.stringValue }
     }
 
     /// Copies stored tensors into the parameters by state-dict key (strict; errors name key and shapes).

@@ -22,6 +22,8 @@ public final class YOLONetwork: Module {
     public var stride: [Float] { head.stride }
     /// Training arguments carried by a checkpoint (imgsz, data, …), as loaded.
     public var args: [String: ConfigNode] = [:]
+    /// The order of `args` keys as the checkpoint stored them (written back in this order; others follow sorted).
+    var argsOrder: [String] = []
     /// Called after each layer with its index and wall time in ms (profiling; nil by default).
     public var layerTimer: ((Int, Double) -> Void)?
     /// Whether Conv+BN pairs have been folded.

@@ -147,7 +147,7 @@ extension YOLONetwork {
 
 extension PickleTerm {
     /// A config value as the plain Python value it came from (dicts keep their order; floats stay floats).
-    init(config node: ConfigNode) {
+    public init(config node: ConfigNode) {
         switch node {
         case .none: self = .none
         case .bool(let b): self = .bool(b)

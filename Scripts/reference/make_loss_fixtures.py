@@ -67,7 +67,9 @@ NO_AUG = dict(mosaic=0.0, mixup=0.0, cutmix=0.0, copy_paste=0.0, hsv_h=0.0, hsv_
               flipud=0.0, degrees=0.0, translate=0.0, scale=0.0, shear=0.0, perspective=0.0)
 PARAMS_N = ["model.0.conv.weight", "model.0.bn.weight", "model.2.m.0.cv1.conv.weight", "model.9.cv2.conv.weight",
             "model.22.cv2.0.2.weight", "model.22.cv2.0.2.bias", "model.22.cv3.1.2.weight", "model.22.cv3.1.2.bias",
-            "model.22.cv4.2.2.weight", "model.22.cv4.2.2.bias"]
+            "model.22.cv4.2.2.weight", "model.22.cv4.2.2.bias",
+            # P5 has no foreground anchor in this batch (the two above are exactly 0), so also the P3/P4 keypoint convs
+            "model.22.cv4.0.2.weight", "model.22.cv4.0.2.bias", "model.22.cv4.1.2.weight", "model.22.cv2.1.2.weight"]
 PARAMS_TINY = PARAMS_N + ["model.0.bn.bias", "model.21.cv1.conv.weight"]
 
 

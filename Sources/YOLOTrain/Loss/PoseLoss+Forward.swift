@@ -30,6 +30,11 @@ final class PoseLossState {
     /// Gain-weighted items (box, pose, kobj, cls, dfl) and their sum × batch.
     var items: [Float] = []
     var total: Float = 0
+    /// The total before rounding to Float (gradient checks difference it).
+    var exactTotal: Double = 0
+    /// CIoU aspect weights to use instead of recomputing them, one per foreground anchor (gradient checks hold α
+    /// fixed, as the backward rule does).
+    var fixedAlpha: [Float]?
 
     init(levels: [HeadLevel], head: HeadOutputs, targets: [PoseTargets], foreground: [Foreground], batch: Int,
          kptShape: [Int], sigmas: [Float], gains: LossGains) {
@@ -78,9 +83,9 @@ final class PoseLossState {
         var boxSum = 0.0, dflSum = 0.0
         let probs = UnsafeMutablePointer<Float>.allocate(capacity: 4 * rm)
         defer { probs.deallocate() }
-        for f in foreground {
+        for (n, f) in foreground.enumerated() {
             let pred = head.gridBox(f.image, f.anchor, probs: probs)
-            boxSum += Double((1 - CIoU.value(pred, f.target)) * f.weight)
+            boxSum += Double((1 - CIoU.value(pred, f.target, alpha: fixedAlpha?[n])) * f.weight)
             let t = dflTarget(f)
             let z = head.boxLogits(f.image, f.anchor)
             var sides: Float = 0
@@ -121,10 +126,12 @@ final class PoseLossState {
         }
         let tssD = Double(tss)
         let perKeypoint = foreground.isEmpty ? 0 : 1 / Double(foreground.count * k)
-        items = [Float(boxSum / tssD) * gains.box, Float(poseSum * perKeypoint) * gains.pose,
-                 Float(kobjSum * perKeypoint) * gains.kobj, Float(clsSum / tssD) * gains.cls,
-                 Float(dflSum / tssD) * gains.dfl]
-        total = Float(items.reduce(0.0) { $0 + Double($1) } * Double(batch))
+        let exact = [boxSum / tssD * Double(gains.box), poseSum * perKeypoint * Double(gains.pose),
+                     kobjSum * perKeypoint * Double(gains.kobj), clsSum / tssD * Double(gains.cls),
+                     dflSum / tssD * Double(gains.dfl)]
+        items = exact.map { Float($0) }
+        exactTotal = exact.reduce(0, +) * Double(batch)
+        total = Float(exactTotal)
     }
 }
 

@@ -57,7 +57,7 @@ final class PoseLossGradientCheckTests: XCTestCase {
         state.fixedAlpha = state.foreground.map { f in
             let probs = UnsafeMutablePointer<Float>.allocate(capacity: 64)
             defer { probs.deallocate() }
-            return CIoU.alpha(state.head.gridBox(f.image, f.anchor, probs: probs), f.target)
+            return CIoU.alpha(state.head.gridBox(f.image, f.anchor), f.target)
         }
         let analytic = state.gradients(scale: 1)
         var nonzero = [0, 0, 0]

@@ -81,10 +81,8 @@ final class PoseLossState {
         }
         // Box (1 − CIoU) and DFL, weighted by the target score.
         var boxSum = 0.0, dflSum = 0.0
-        let probs = UnsafeMutablePointer<Float>.allocate(capacity: 4 * rm)
-        defer { probs.deallocate() }
         for (n, f) in foreground.enumerated() {
-            let pred = head.gridBox(f.image, f.anchor, probs: probs)
+            let pred = head.gridBox(f.image, f.anchor)
             boxSum += Double((1 - CIoU.value(pred, f.target, alpha: fixedAlpha?[n])) * f.weight)
             let t = dflTarget(f)
             let z = head.boxLogits(f.image, f.anchor)
@@ -146,32 +144,39 @@ extension PoseLoss {
         let targets = labels.map {
             PoseTargets(labels: $0, width: width, height: height, keypointCount: kptShape[0], dims: kptShape[1])
         }
-        var foreground: [Foreground] = []
-        let probs = UnsafeMutablePointer<Float>.allocate(capacity: 4 * regMax)
-        defer { probs.deallocate() }
-        var cache = [SIMD4<Float>](repeating: .zero, count: grid.count)
-        var cached = [Bool](repeating: false, count: grid.count)
-        for b in 0..<batch where targets[b].count > 0 {
-            var touched: [Int] = []
-            let result = assigner.assign(targets: targets[b], grid: grid, predBox: { a in
-                if !cached[a] {
-                    cache[a] = head.gridBox(b, a, probs: probs) * grid.stride[a]
-                    cached[a] = true
-                    touched.append(a)
-                }
-                return cache[a]
-            }, score: { a, c in sigmoid(head.classLogits(b, a)[c]) })
-            for a in touched { cached[a] = false }
-            for (i, a) in result.anchors.enumerated() {
-                let gt = result.gt[i]
-                foreground.append(Foreground(image: b, anchor: a, gt: gt, cls: targets[b].cls[gt],
-                                             weight: result.weight[i], target: targets[b].box[gt] / grid.stride[a],
-                                             keypointStart: gt * kptShape[0]))
+        // Images are independent: assign them in parallel, keep batch order.
+        var perImage = [[Foreground]](repeating: [], count: batch)
+        perImage.withUnsafeMutableBufferPointer { out in
+            let slots = out
+            DispatchQueue.concurrentPerform(iterations: batch) { b in
+                slots[b] = assignImage(b, targets: targets[b], head: head)
             }
         }
+        let foreground = perImage.flatMap { $0 }
         let state = PoseLossState(levels: levels, head: head, targets: targets, foreground: foreground, batch: batch,
                                   kptShape: kptShape, sigmas: sigmas, gains: gains)
         state.computeItems()
         return state
+    }
+
+    /// The foreground anchors of one image and their targets.
+    func assignImage(_ b: Int, targets: PoseTargets, head: HeadOutputs) -> [Foreground] {
+        guard targets.count > 0 else { return [] }
+        let grid = head.grid
+        // Predicted pixel boxes, decoded once per anchor on first use.
+        var cache = [SIMD4<Float>](repeating: .zero, count: grid.count)
+        var cached = [Bool](repeating: false, count: grid.count)
+        let result = assigner.assign(targets: targets, grid: grid, predBox: { a in
+            if !cached[a] {
+                cache[a] = head.gridBox(b, a) * grid.stride[a]
+                cached[a] = true
+            }
+            return cache[a]
+        }, score: { a, c in sigmoid(head.classLogits(b, a)[c]) })
+        return result.anchors.indices.map { i in
+            let a = result.anchors[i], gt = result.gt[i]
+            return Foreground(image: b, anchor: a, gt: gt, cls: targets.cls[gt], weight: result.weight[i],
+                              target: targets.box[gt] / grid.stride[a], keypointStart: gt * kptShape[0])
+        }
     }
 }

@@ -3,7 +3,7 @@
 
 Pinned reference environment (the venv at /work/refvenv): ultralytics==8.4.190, torch==2.15.0, numpy 2.4.6.
 
-How to run (from the repository root; about 30 s on 2 CPU cores):
+How to run (from the repository root; about 10 s on 2 CPU cores):
     /work/refvenv/bin/python Scripts/reference/make_loss_fixtures.py
 
 Options:

@@ -3,7 +3,7 @@
 
 Pinned reference environment (the venv at /work/refvenv): ultralytics==8.4.190, torch==2.15.0, numpy 2.4.6.
 
-How to run (from the repository root; about 30 s on 2 CPU cores):
+How to run (from the repository root; about 10 s on 2 CPU cores):
     /work/refvenv/bin/python Scripts/reference/make_loss_fixtures.py
 
 Options:
@@ -29,9 +29,11 @@ Files (float32 unless noted; NHWC for image-shaped arrays):
   batch-img.npy uint8 (4,320,320,3) RGB; batch-batch_idx.npy (M,); batch-cls.npy (M,1); batch-bboxes.npy (M,4)
   normalised xywh; batch-keypoints.npy (M,17,3) normalised x, y and raw visibility.
   <model>-raw-p{3,4,5}.npy: the train-mode head outputs of level l for the full 4-image batch (or the first
-  `images` images), channels [box 64 | cls nc | kpt K*D].
-  <case>.json: {model, images, sigmas, items [box, pose, kobj, cls, dfl] (gain-weighted, without x B), total
-  (loss.sum()), n_fg, tss, labels {batch_idx, cls, bboxes, keypoints} actually given to the loss}.
+  `images` images), channels [box 64 | cls nc | kpt K*D]. synthetic-{160,256}-raw-p*.npy: the synthetic head outputs
+  of those cases (see run_synthetic).
+  <case>.json: {model (the prefix of its raw files), images, sigmas, items [box, pose, kobj, cls, dfl] (gain-weighted,
+  without x B), total (loss.sum()), n_fg, tss, zero_metric_fg (foreground anchors whose alignment metric is 0, i.e.
+  top-k ties at 0), labels {batch_idx, cls, bboxes, keypoints} actually given to the loss}.
   <case>-assign.npy (B, A, 2 + nc): fg_mask, target_gt_idx, target_scores per anchor.
   <case>-grad-cls.npy (B, A, nc): d total / d class logits (dense).
   <case>-grad-rows.npy (R, 1 + 64 + K*D): [b*A + a, d total / d box logits, d total / d keypoint raw] for every
@@ -57,6 +59,7 @@ from ultralytics import YOLO  # noqa: E402
 from ultralytics.cfg import get_cfg  # noqa: E402
 from ultralytics.data import build_yolo_dataset  # noqa: E402
 from ultralytics.data.utils import check_det_dataset  # noqa: E402
+from ultralytics.utils.loss import v8PoseLoss  # noqa: E402
 
 torch.set_num_threads(1)
 
@@ -67,7 +70,9 @@ NO_AUG = dict(mosaic=0.0, mixup=0.0, cutmix=0.0, copy_paste=0.0, hsv_h=0.0, hsv_
               flipud=0.0, degrees=0.0, translate=0.0, scale=0.0, shear=0.0, perspective=0.0)
 PARAMS_N = ["model.0.conv.weight", "model.0.bn.weight", "model.2.m.0.cv1.conv.weight", "model.9.cv2.conv.weight",
             "model.22.cv2.0.2.weight", "model.22.cv2.0.2.bias", "model.22.cv3.1.2.weight", "model.22.cv3.1.2.bias",
-            "model.22.cv4.2.2.weight", "model.22.cv4.2.2.bias"]
+            "model.22.cv4.2.2.weight", "model.22.cv4.2.2.bias",
+            # P5 has no foreground anchor in this batch (the two above are exactly 0), so also the P3/P4 keypoint convs
+            "model.22.cv4.0.2.weight", "model.22.cv4.0.2.bias", "model.22.cv4.1.2.weight", "model.22.cv2.1.2.weight"]
 PARAMS_TINY = PARAMS_N + ["model.0.bn.bias", "model.21.cv1.conv.weight"]
 
 
@@ -194,21 +199,27 @@ def run_case(name, ck, images, label_fn, sigmas, params, batch, out: Path, raw_w
     preds = model(img.float() / 255)
     for k in ("boxes", "scores", "kpts"):
         preds[k].retain_grad()
-    captured = {}
     model.criterion = model.init_criterion()
-    model.criterion.assigner.register_forward_hook(lambda m, i, o: captured.update(out=o))
-    loss, items = model.loss({**labels, "img": img}, preds)
+    save_case(name, ck, model.criterion, preds, lambda: model.loss({**labels, "img": img}, preds), labels, params,
+              dict(model.named_parameters()), out, raw_written)
+
+
+def save_case(name, raw_name, crit, preds, compute, labels, params, named_params, out: Path, raw_written: set) -> None:
+    """Runs `compute()` (the loss call), back-propagates its sum and writes the case's files."""
+    captured = {}
+    crit.assigner.register_forward_hook(lambda m, i, o: captured.update(out=o))
+    loss, items = compute()
     total = loss.sum()
     total.backward()
 
     shapes = [tuple(f.shape[2:]) for f in preds["feats"]]
     nc = preds["scores"].shape[1]
-    B, A = img.shape[0], preds["boxes"].shape[2]
-    if ck not in raw_written:
+    B, A = preds["boxes"].shape[0], preds["boxes"].shape[2]
+    if raw_name not in raw_written:
         raw = torch.cat([preds["boxes"], preds["scores"], preds["kpts"]], 1).detach()
         for lvl, arr in zip((3, 4, 5), split_levels(raw, shapes)):
-            np.save(out / f"{ck}-raw-p{lvl}.npy", np.ascontiguousarray(arr, dtype=np.float32))
-        raw_written.add(ck)
+            np.save(out / f"{raw_name}-raw-p{lvl}.npy", np.ascontiguousarray(arr, dtype=np.float32))
+        raw_written.add(raw_name)
 
     gbox = preds["boxes"].grad.permute(0, 2, 1).reshape(B * A, -1)
     gkpt = preds["kpts"].grad.permute(0, 2, 1).reshape(B * A, -1)
@@ -218,27 +229,72 @@ def run_case(name, ck, images, label_fn, sigmas, params, batch, out: Path, raw_w
     np.save(out / f"{name}-grad-rows.npy", grad_rows.numpy().astype(np.float32))
     np.save(out / f"{name}-grad-cls.npy", gcls.numpy().astype(np.float32))
 
-    _, _, target_scores, fg_mask, target_gt_idx = captured["out"] if "out" in captured else (None,) * 5
-    if fg_mask is None:  # no ground truth at all: the assigner is still called and returns all-background
+    if "out" not in captured:  # with no ground truth at all the assigner is still called (all background)
         raise RuntimeError("assigner not called")
+    _, _, target_scores, fg_mask, target_gt_idx = captured["out"]
     assign = torch.cat([fg_mask[..., None].float(), target_gt_idx[..., None].float(), target_scores.float()], -1)
     np.save(out / f"{name}-assign.npy", assign.numpy().astype(np.float32))
-    sd = dict(model.named_parameters())
     for key in params:
-        np.save(out / f"{name}-pgrad-{key}.npy", sd[key].grad.numpy().astype(np.float32))
+        np.save(out / f"{name}-pgrad-{key}.npy", named_params[key].grad.numpy().astype(np.float32))
 
-    crit = model.criterion
+    zero_metric_fg = int((fg_mask & (target_scores.sum(-1) == 0)).sum())
     meta = {
-        "model": ck, "images": images, "nc": nc, "kpt_shape": list(crit.kpt_shape),
+        "model": raw_name, "images": B, "nc": nc, "kpt_shape": list(crit.kpt_shape),
         "sigmas": f32list(crit.keypoint_loss.sigmas.cpu().numpy()),
         "items": [f32(float(v)) for v in items.values()], "item_names": list(items.keys()),
-        "total": f32(float(total)), "n_fg": int(fg_mask.sum()), "tss": f32(float(target_scores.sum().clamp(min=1))),
+        "total": f32(float(total.detach())), "n_fg": int(fg_mask.sum()),
+        "tss": f32(float(target_scores.sum().clamp(min=1))), "zero_metric_fg": zero_metric_fg,
         "levels": [list(s) for s in shapes], "params": params,
         "labels": {"batch_idx": f32list(labels["batch_idx"]), "cls": f32list(labels["cls"].reshape(-1)),
                    "bboxes": f32list(labels["bboxes"]), "keypoints": f32list(labels["keypoints"])},
     }
     (out / f"{name}.json").write_text(json.dumps(meta, separators=(",", ":")))
-    print(f"{name}: items {meta['items']} total {meta['total']} fg {meta['n_fg']} grad rows {len(rows)}", flush=True)
+    print(f"{name}: items {meta['items']} total {meta['total']} fg {meta['n_fg']} (zero metric {zero_metric_fg}) "
+          f"grad rows {len(rows)}", flush=True)
+
+
+def run_synthetic(name, imgsz, seed, out: Path, raw_written: set) -> None:
+    """The tiny-k5 criterion (nc 2, 5x3 keypoints) on synthetic head outputs: each side's distribution peaked at a
+    random bin, and half the anchors (at random) predicting a needle box (left/right ~0, top/bottom ~15 cells), whose
+    CIoU with a GT is <= 0 (alignment metric 0). Small objects have fewer than 10 candidates, so their top-k runs into
+    ties at 0 and torch's tie order decides which needle anchors become positives. imgsz 160 gives 525 anchors
+    (torch's introselect path), 256 gives 1344 (heap selection)."""
+    model = YOLO(str(REPO / "Tests" / "Fixtures" / "tiny-k5-pose.pt")).model.float()
+    model.args = get_cfg()
+    crit = v8PoseLoss(model)
+    g = torch.Generator().manual_seed(seed)
+    B = 2
+    shapes = [(imgsz // s, imgsz // s) for s in (8, 16, 32)]
+    A = sum(h * w for h, w in shapes)
+    box = torch.randn(B, 4, 16, A, generator=g) * 0.3
+    bins = torch.randint(0, 16, (B, 4, 1, A), generator=g)
+    needle = torch.rand(B, 1, 1, A, generator=g) < 0.5
+    bins = torch.where(needle, torch.tensor([0, 15, 0, 15]).view(1, 4, 1, 1), bins)
+    box.scatter_add_(2, bins, torch.where(needle, 12.0, 5.0).expand(B, 4, 1, A).contiguous())
+    preds = {"boxes": box.reshape(B, 64, A).requires_grad_(),
+             "scores": (torch.randn(B, 2, A, generator=g) - 2).requires_grad_(),
+             "kpts": torch.randn(B, 15, A, generator=g).requires_grad_(),
+             "feats": [torch.zeros(B, 1, h, w) for h, w in shapes]}
+    S = float(imgsz)
+    objs = [(0, 0, 40, 40, 8, 6), (0, 1, 44, 42, 12, 10), (0, 1, 100, 60, 30, 50), (0, 0, 120, 120, 14, 40),
+            (1, 1, 30, 100, 6, 6), (1, 0, 80, 80, 60, 70), (1, 0, 90, 85, 10, 12), (1, 1, 140, 20, 24, 16),
+            # along the top edge: their candidates include anchors 0-9, the ones torch's heap selection starts from
+            (0, 1, 22, 4, 10, 6), (1, 0, 60, 5, 12, 8),
+            # at 160, on anchors 347 and 351 (P3 row 17), which torch's introselect tends to keep among 525 zeros
+            (0, 0, 60, 140, 10, 8), (1, 1, 92, 140, 10, 8)]
+    bi, cls, bb, kk = [], [], [], []
+    for im, c, cx, cy, w, h in sorted(objs, key=lambda o: o[0]):  # collated batches are grouped by image
+        k = np.zeros((5, 3), np.float32)
+        for i in range(5):
+            v = [2, 0, 1, 2, 2][i]
+            if v:
+                k[i] = ((cx - w / 2 + w * (i + 0.5) / 5) / S, (cy + h * (0.4 - 0.2 * i)) / S, v)
+        bi.append(im); cls.append([c]); bb.append([cx / S, cy / S, w / S, h / S]); kk.append(k)
+    labels = {"batch_idx": torch.tensor(bi, dtype=torch.float32), "cls": torch.tensor(cls, dtype=torch.float32),
+              "bboxes": torch.tensor(bb, dtype=torch.float32), "keypoints": torch.tensor(np.stack(kk))}
+    for k in ("boxes", "scores", "kpts"):
+        preds[k].retain_grad()
+    save_case(name, name, crit, preds, lambda: crit(preds, labels), labels, [], {}, out, raw_written)
 
 
 def topk_cases() -> list[dict]:
@@ -276,6 +332,8 @@ def main() -> None:
             raw_written: set = set()
             for case in CASES:
                 run_case(*case, batch, out, raw_written)
+            run_synthetic("synthetic-160", 160, 1, out, raw_written)
+            run_synthetic("synthetic-256", 256, 2, out, raw_written)
         finally:
             os.chdir(cwd)
 

@@ -16,6 +16,7 @@ struct LossFixture {
             let bboxes: [[Float]]
             let keypoints: [[[Float]]]
         }
+        /// Checkpoint name (or synthetic case) prefixing the raw head-output files.
         let model: String
         let images: Int
         let nc: Int
@@ -25,6 +26,8 @@ struct LossFixture {
         let total: Float
         let n_fg: Int
         let tss: Float
+        /// Foreground anchors whose alignment metric is 0 (top-k ties at 0).
+        let zero_metric_fg: Int
         let levels: [[Int]]
         let params: [String]
         let labels: Labels

@@ -10,8 +10,9 @@ enum CIoU {
     /// 4/π², as the Float the reference multiplies by.
     static let aspectScale = Float(4 / (Double.pi * Double.pi))
 
-    /// CIoU(a, b) for boxes (x1, y1, x2, y2).
-    static func value(_ a: SIMD4<Float>, _ b: SIMD4<Float>) -> Float {
+    /// CIoU(a, b) for boxes (x1, y1, x2, y2). `alpha` replaces the computed aspect weight (gradient checks hold it
+    /// fixed, as the backward rule does).
+    static func value(_ a: SIMD4<Float>, _ b: SIMD4<Float>, alpha fixedAlpha: Float? = nil) -> Float {
         let w1 = a.z - a.x, h1 = a.w - a.y + eps
         let w2 = b.z - b.x, h2 = b.w - b.y + eps
         let iw = max(min(a.z, b.z) - max(a.x, b.x), 0)
@@ -26,13 +27,24 @@ enum CIoU {
         let rho2 = (sx * sx + sy * sy) / 4
         let u = atan(w2 / h2) - atan(w1 / h1)
         let v = aspectScale * (u * u)
-        let alpha = v / (1 - iou + v + eps)
+        let alpha = fixedAlpha ?? v / (1 - iou + v + eps)
         return iou - (rho2 / c2 + v * alpha)
     }
 
     /// d min(p, q)/dp under torch's rule: 1 if p < q, ½ on a tie, else 0 (and symmetrically for max).
     @inline(__always) private static func minShare(_ p: Float, _ q: Float) -> Double { p < q ? 1 : (p == q ? 0.5 : 0) }
     @inline(__always) private static func maxShare(_ p: Float, _ q: Float) -> Double { p > q ? 1 : (p == q ? 0.5 : 0) }
+
+    /// The aspect weight α = v / (v − IoU + 1 + eps) of the pair.
+    static func alpha(_ a: SIMD4<Float>, _ b: SIMD4<Float>) -> Float {
+        let w1 = a.z - a.x, h1 = a.w - a.y + eps
+        let w2 = b.z - b.x, h2 = b.w - b.y + eps
+        let inter = max(min(a.z, b.z) - max(a.x, b.x), 0) * max(min(a.w, b.w) - max(a.y, b.y), 0)
+        let iou = inter / (w1 * h1 + w2 * h2 - inter + eps)
+        let u = atan(w2 / h2) - atan(w1 / h1)
+        let v = aspectScale * (u * u)
+        return v / (1 - iou + v + eps)
+    }
 
     /// ∂CIoU(a, b)/∂a as (x1, y1, x2, y2), with α held constant.
     static func gradient(_ a: SIMD4<Float>, _ b: SIMD4<Float>) -> SIMD4<Double> {

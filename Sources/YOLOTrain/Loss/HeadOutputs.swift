@@ -67,10 +67,28 @@ struct HeadOutputs {
     }
 
     /// The decoded box of (image b, anchor a), xyxy in grid units.
-    func gridBox(_ b: Int, _ a: Int, probs: UnsafeMutablePointer<Float>) -> SIMD4<Float> {
-        let d = distances(b, a, probs: probs)
+    func gridBox(_ b: Int, _ a: Int) -> SIMD4<Float> {
+        let z = boxLogits(b, a)
+        let d = SIMD4<Float>(expectation(z), expectation(z + regMax), expectation(z + 2 * regMax),
+                             expectation(z + 3 * regMax))
         let ax = grid.x[a], ay = grid.y[a]
         return SIMD4(ax - d[0], ay - d[1], ax + d[2], ay + d[3])
+    }
+
+    /// Σ k·softmax(z)_k over `regMax` logits, in the reference's order (probabilities first, then the weighted sum).
+    @inline(__always) func expectation(_ z: UnsafeMutablePointer<Float>) -> Float {
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: regMax) { e in
+            var m = z[0]
+            for k in 1..<regMax where z[k] > m { m = z[k] }
+            var sum: Float = 0
+            for k in 0..<regMax {
+                e[k] = Foundation.exp(z[k] - m)
+                sum += e[k]
+            }
+            var expect: Float = 0
+            for k in 0..<regMax { expect += Float(k) * (e[k] / sum) }
+            return expect
+        }
     }
 }
 

@@ -30,6 +30,11 @@ final class PoseLossState {
     /// Gain-weighted items (box, pose, kobj, cls, dfl) and their sum × batch.
     var items: [Float] = []
     var total: Float = 0
+    /// The total before rounding to Float (gradient checks difference it).
+    var exactTotal: Double = 0
+    /// CIoU aspect weights to use instead of recomputing them, one per foreground anchor (gradient checks hold α
+    /// fixed, as the backward rule does).
+    var fixedAlpha: [Float]?
 
     init(levels: [HeadLevel], head: HeadOutputs, targets: [PoseTargets], foreground: [Foreground], batch: Int,
          kptShape: [Int], sigmas: [Float], gains: LossGains) {
@@ -76,11 +81,9 @@ final class PoseLossState {
         }
         // Box (1 − CIoU) and DFL, weighted by the target score.
         var boxSum = 0.0, dflSum = 0.0
-        let probs = UnsafeMutablePointer<Float>.allocate(capacity: 4 * rm)
-        defer { probs.deallocate() }
-        for f in foreground {
-            let pred = head.gridBox(f.image, f.anchor, probs: probs)
-            boxSum += Double((1 - CIoU.value(pred, f.target)) * f.weight)
+        for (n, f) in foreground.enumerated() {
+            let pred = head.gridBox(f.image, f.anchor)
+            boxSum += Double((1 - CIoU.value(pred, f.target, alpha: fixedAlpha?[n])) * f.weight)
             let t = dflTarget(f)
             let z = head.boxLogits(f.image, f.anchor)
             var sides: Float = 0
@@ -121,50 +124,11 @@ final class PoseLossState {
         }
         let tssD = Double(tss)
         let perKeypoint = foreground.isEmpty ? 0 : 1 / Double(foreground.count * k)
-        items = [Float(boxSum / tssD) * gains.box, Float(poseSum * perKeypoint) * gains.pose,
-                 Float(kobjSum * perKeypoint) * gains.kobj, Float(clsSum / tssD) * gains.cls,
-                 Float(dflSum / tssD) * gains.dfl]
-        total = Float(items.reduce(0.0) { $0 + Double($1) } * Double(batch))
-    }
-}
-
-extension PoseLoss {
-    /// Builds the targets, assigns every image and computes the items.
-    func evaluate(_ levels: [HeadLevel], labels: [[PoseLabel]]) -> PoseLossState {
-        validate(levels, labels: labels)
-        let batch = levels[0].box.shape[0]
-        let grid = AnchorGrid(sizes: levels.map { ($0.box.shape[1], $0.box.shape[2]) }, strides: strides)
-        let head = HeadOutputs(levels, grid: grid, regMax: regMax, nc: nc, kptValues: kptShape[0] * kptShape[1])
-        let height = Float(levels[0].box.shape[1]) * strides[0], width = Float(levels[0].box.shape[2]) * strides[0]
-        let targets = labels.map {
-            PoseTargets(labels: $0, width: width, height: height, keypointCount: kptShape[0], dims: kptShape[1])
-        }
-        var foreground: [Foreground] = []
-        let probs = UnsafeMutablePointer<Float>.allocate(capacity: 4 * regMax)
-        defer { probs.deallocate() }
-        var cache = [SIMD4<Float>](repeating: .zero, count: grid.count)
-        var cached = [Bool](repeating: false, count: grid.count)
-        for b in 0..<batch where targets[b].count > 0 {
-            var touched: [Int] = []
-            let result = assigner.assign(targets: targets[b], grid: grid, predBox: { a in
-                if !cached[a] {
-                    cache[a] = head.gridBox(b, a, probs: probs) * grid.stride[a]
-                    cached[a] = true
-                    touched.append(a)
-                }
-                return cache[a]
-            }, score: { a, c in sigmoid(head.classLogits(b, a)[c]) })
-            for a in touched { cached[a] = false }
-            for (i, a) in result.anchors.enumerated() {
-                let gt = result.gt[i]
-                foreground.append(Foreground(image: b, anchor: a, gt: gt, cls: targets[b].cls[gt],
-                                             weight: result.weight[i], target: targets[b].box[gt] / grid.stride[a],
-                                             keypointStart: gt * kptShape[0]))
-            }
-        }
-        let state = PoseLossState(levels: levels, head: head, targets: targets, foreground: foreground, batch: batch,
-                                  kptShape: kptShape, sigmas: sigmas, gains: gains)
-        state.computeItems()
-        return state
+        let exact = [boxSum / tssD * Double(gains.box), poseSum * perKeypoint * Double(gains.pose),
+                     kobjSum * perKeypoint * Double(gains.kobj), clsSum / tssD * Double(gains.cls),
+                     dflSum / tssD * Double(gains.dfl)]
+        items = exact.map { Float($0) }
+        exactTotal = exact.reduce(0, +) * Double(batch)
+        total = Float(exactTotal)
     }
 }

@@ -18,7 +18,9 @@ enum ValCommand {
         }
         let data = try DataConfig.load(dataPath)
         var o = ValOptions()
-        if let s = cfg.intList("imgsz")?.first { o.imgsz = s } else if let s = net.args["imgsz"]?.int { o.imgsz = s }
+        // Without imgsz= the checkpoint's training size is used, as the reference does.
+        if cfg.isSet("imgsz"), let s = cfg.intList("imgsz")?.first { o.imgsz = s }
+        else if let s = net.args["imgsz"]?.int { o.imgsz = s }
         o.batch = cfg.int("batch") ?? 16
         o.conf = cfg.isSet("conf") ? Float(cfg.double("conf") ?? 0.001) : 0.001
         o.iou = Float(cfg.double("iou") ?? 0.7)

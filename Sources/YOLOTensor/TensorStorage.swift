@@ -12,7 +12,12 @@ public final class TensorStorage: @unchecked Sendable {
     public init(count: Int) {
         self.count = count
         self.pointer = BufferPool.shared.take(count)
+        if TensorStorage.poison { pointer.initialize(repeating: .nan, count: count) }
     }
+
+    /// `YOLO_POISON_TENSORS=1` fills every new buffer with NaN, so a read of memory no op has written shows up
+    /// as NaN in the results (a debugging aid; off by default).
+    static let poison = ProcessInfo.processInfo.environment["YOLO_POISON_TENSORS"] == "1"
 
     deinit { BufferPool.shared.give(pointer, count) }
 }

@@ -7,7 +7,10 @@ import YOLOTensor
 extension Trainer {
     /// Runs the whole training (spec §2.8–2.15) and returns where the results are.
     public func train() throws -> TrainResult {
-        try setup()
+        do { try setup() } catch {
+            discardNewRunFolder()
+            throw error
+        }
         let nb = trainLoader.count
         var warmup = Warmup(warmupEpochs: args.double("warmup_epochs") ?? 3, epochs: epochs, batches: nb)
         var lastOptStep = -1
@@ -91,6 +94,13 @@ extension Trainer {
         }
         return TrainResult(saveDir: saveDir, best: FileManager.default.fileExists(atPath: bestURL.path) ? bestURL : nil,
                            last: lastURL, metrics: finalMetrics, epochsCompleted: epoch - startEpoch + 1)
+    }
+
+    /// Removes the run folder of a new run that failed before its first checkpoint (only args.yaml is in it), so a
+    /// bad argument or dataset leaves nothing behind.
+    func discardNewRunFolder() {
+        guard resumeCheckpoint == nil, !FileManager.default.fileExists(atPath: lastURL.path) else { return }
+        try? FileManager.default.removeItem(at: saveDir)
     }
 
     /// One pass over the training batches; returns the running-mean loss items.

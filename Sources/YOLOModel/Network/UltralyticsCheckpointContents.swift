@@ -92,11 +92,19 @@ public struct UltralyticsCheckpointContents {
     }
 
     /// The whole checkpoint as a pickle term. `file` names the destination in errors.
+    /// Ultralytics reads the task from `train_args` (merged over its defaults, whose task is "detect") before it
+    /// looks at the model, so `task` is added when the arguments lack it.
     public func term(file: String = "checkpoint") throws -> PickleTerm {
+        let task = (ema ?? model)?.task
+        func withTask(_ args: [(String, PickleTerm)]) -> [(String, PickleTerm)] {
+            guard let task, !args.contains(where: { $0.0 == "task" }) else { return args }
+            return [("task", .string(task))] + args
+        }
+        let trainArgs = withTask(self.trainArgs)
         func network(_ net: YOLONetwork?) throws -> PickleTerm {
             guard let net else { return .none }
-            let args = modelArgs ?? (trainArgs.isEmpty ? net.orderedArgs : trainArgs)
-            return try net.ultralyticsModelTerm(args: args, format: modelFormat, file: file)
+            let args = modelArgs ?? (self.trainArgs.isEmpty ? net.orderedArgs : self.trainArgs)
+            return try net.ultralyticsModelTerm(args: withTask(args), format: modelFormat, file: file)
         }
         let body: [(String, PickleTerm)] = [
             ("epoch", .int(epoch)),

@@ -146,8 +146,9 @@ extension YOLONetwork {
 }
 
 extension PickleTerm {
-    /// A config value as the plain Python value it came from (dicts keep their order; floats stay floats).
-    init(config node: ConfigNode) {
+    /// A config value as the plain Python value it came from (dicts keep their order; floats stay floats),
+    /// e.g. to build `train_args` from parsed configuration values.
+    public init(config node: ConfigNode) {
         switch node {
         case .none: self = .none
         case .bool(let b): self = .bool(b)

@@ -230,7 +230,7 @@ final class CheckpointReferenceTests: XCTestCase {
             ],
         ]
         let args = ema.orderedArgs
-        return .training(epoch: 4, bestFitness: 0.25, bestEpoch: 3, ema: ema, updates: 40, optimizer: optimizer,
+        return .training(epoch: 4, bestFitness: 0.25, stopper: (0.25, 3), ema: ema, updates: 40, optimizer: optimizer,
                          trainArgs: args, trainMetrics: [("metrics/mAP50(B)", 0.5), ("fitness", 0.25)],
                          trainResults: [("epoch", [1, 2]), ("time", [0.5, 1.25])])
     }

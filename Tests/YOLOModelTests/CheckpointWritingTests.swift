@@ -162,7 +162,7 @@ final class CheckpointWritingTests: XCTestCase {
                  "foreach": nil, "params": [0, 1]],
             ],
         ]
-        return .training(epoch: 4, bestFitness: 0.25, bestEpoch: 3, ema: ema, updates: 40, optimizer: optimizer,
+        return .training(epoch: 4, bestFitness: 0.25, stopper: (0.25, 3), ema: ema, updates: 40, optimizer: optimizer,
                          trainArgs: [("task", "pose"), ("model", "tiny-pose.yaml"), ("epochs", 5), ("imgsz", 64),
                                      ("lr0", 0.01), ("cache", false), ("freeze", nil), ("classes", nil)],
                          trainMetrics: [("metrics/mAP50(B)", 0.5), ("fitness", 0.25)],

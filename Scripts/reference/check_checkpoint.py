@@ -9,12 +9,14 @@ request.json (every part optional):
                   "stride": [8, 16, 32], "top_keys": [...]},            # checked here; a mismatch exits with status 1
    "predict":    [{"imgsz": 640, "conf": 0.25, "images": ["/abs/img.jpg", ...]}],
    "val":        {"dataset": "/abs/coco8-pose", "imgsz": 640, "batch": 16},
+   "forward":    {"input": "/abs/input-320x320.npy", "output": "/abs/out.npy"},   # NHWC uint8 in, eval model(x)[0] out
    "torch_load": true,                                                   # plain torch.load(weights_only=False)
    "safe_load":  true}                                                   # Ultralytics' restricted weights_only load
 
 Prints one line "RESULT_JSON: {...}" with:
   "model":      class, task, names, kpt_shape, stride, nc, yaml_file, training flag of the loaded checkpoint model
   "predict":    per request, {image file name: [{"xyxy", "conf", "cls", "keypoints"}]} from YOLO(path).predict
+  "forward":    the output's shape (the values are saved to forward.output as float32 .npy)
   "val":        YOLO(path).val(...).results_dict (the dataset is mirrored with symlinks in a temporary folder,
                 because the validator writes labels/*.cache next to the labels)
   "torch_load": top-level keys and value types, optimizer state size and tensor dtypes
@@ -61,8 +63,8 @@ def check_expectations(seen: dict, expect: dict, ckpt: dict) -> None:
 
 def predictions(model, req: dict) -> dict:
     out = {}
-    results = model.predict(source=req["images"], imgsz=req["imgsz"], conf=req["conf"], save=False, verbose=False)
-    for path, r in zip(req["images"], results):
+    for path in req["images"]:  # one at a time: a batch of differently shaped images is letterboxed to a square
+        r = model.predict(source=path, imgsz=req["imgsz"], conf=req["conf"], save=False, verbose=False)[0]
         dets = []
         kpts = r.keypoints.data.tolist() if r.keypoints is not None else None
         for j in range(len(r.boxes)):
@@ -70,6 +72,17 @@ def predictions(model, req: dict) -> dict:
                          "keypoints": kpts[j] if kpts is not None else []})
         out[Path(path).name] = dets
     return out
+
+
+def forward(model, req: dict) -> dict:
+    import numpy as np
+
+    x = torch.from_numpy(np.load(req["input"])).permute(0, 3, 1, 2).float() / 255
+    net = model.model.eval()
+    with torch.no_grad():
+        y = net(x)[0]
+    np.save(req["output"], y.numpy().astype(np.float32))
+    return {"shape": list(y.shape)}
 
 
 def validate(path: str, req: dict, tmp: Path) -> dict:
@@ -120,6 +133,8 @@ def main() -> None:
     check_expectations(result["model"], request.get("expect", {}), model.ckpt)
     if request.get("predict"):
         result["predict"] = [predictions(model, req) for req in request["predict"]]
+    if request.get("forward"):
+        result["forward"] = forward(model, request["forward"])
     if request.get("val"):
         with tempfile.TemporaryDirectory() as td:
             result["val"] = validate(path, request["val"], Path(td))

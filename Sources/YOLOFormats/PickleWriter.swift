@@ -9,9 +9,9 @@ import Foundation
 /// in `storages`, for the zip writer to store as `data/<key>`.
 public final class PickleWriter {
     /// The pickle stream written so far.
-    public private(set) var bytes: [UInt8] = []
+    private var bytes: [UInt8] = []
     /// The tensors referenced by the stream, by storage key, in order of appearance.
-    public private(set) var storages: [(key: String, tensor: StoredTensor)] = []
+    private var storages: [(key: String, tensor: StoredTensor)] = []
 
     private var memoCount = 0
     private var stringMemo: [String: Int] = [:]
@@ -20,10 +20,9 @@ public final class PickleWriter {
     /// Python pickles at most this many items per APPENDS / SETITEMS.
     private static let batchSize = 1_000
 
-    /// A writer with an empty stream; `save` appends to it.
-    public init() {}
+    private init() {}
 
-    /// Pickles `root` as a complete stream (PROTO 2 … STOP).
+    /// Pickles `root` as a complete stream (PROTO 2 … STOP); returns it with the tensors it references, by key.
     public static func encode(_ root: PickleTerm) -> (pickle: Data, storages: [(key: String, tensor: StoredTensor)]) {
         let writer = PickleWriter()
         writer.bytes.append(contentsOf: [0x80, 2])  // PROTO 2
@@ -34,7 +33,7 @@ public final class PickleWriter {
 
     // MARK: - Values
 
-    func save(_ term: PickleTerm) {
+    private func save(_ term: PickleTerm) {
         switch term {
         case .none: bytes.append(0x4E)
         case .bool(let b): bytes.append(b ? 0x88 : 0x89)

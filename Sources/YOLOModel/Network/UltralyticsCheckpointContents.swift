@@ -65,17 +65,18 @@ public struct UltralyticsCheckpointContents {
     /// The git info of a run outside a repository (`root` is the string "None" there, the rest None).
     public static let noGit: PickleTerm = ["root": "None", "branch": nil, "commit": nil, "message": nil, "origin": nil]
 
-    /// A checkpoint as the trainer writes it after each epoch.
-    public static func training(epoch: Int, bestFitness: Double, bestEpoch: Int, ema: YOLONetwork, updates: Int,
-                                optimizer: PickleTerm, trainArgs: [(String, PickleTerm)],
+    /// A checkpoint as the trainer writes it after each epoch: `model` None, the EMA (fp16, eval mode, frozen, `args`
+    /// as a namespace), its update count, the optimizer state, `stopper` = the early stopper's best fitness and epoch.
+    public static func training(epoch: Int, bestFitness: Double?, stopper: (bestFitness: Double, bestEpoch: Int),
+                                ema: YOLONetwork, updates: Int, optimizer: PickleTerm, trainArgs: [(String, PickleTerm)],
                                 trainMetrics: [(String, PickleTerm)], trainResults: [(String, PickleTerm)],
                                 date: Date = Date()) -> UltralyticsCheckpointContents {
         UltralyticsCheckpointContents(
             layout: .training, epoch: epoch, bestFitness: bestFitness,
-            stopper: ["best_fitness": .float(bestFitness), "best_epoch": .int(bestEpoch)], model: nil, ema: ema,
-            updates: updates, optimizer: optimizer, scaler: .dict([]), trainArgs: trainArgs, trainMetrics: trainMetrics,
-            trainResults: trainResults, modelArgs: nil, date: Self.timestamp(date), version: Self.defaultVersion,
-            git: Self.noGit, license: Self.defaultLicense, docs: Self.defaultDocs,
+            stopper: ["best_fitness": .float(stopper.bestFitness), "best_epoch": .int(stopper.bestEpoch)], model: nil,
+            ema: ema, updates: updates, optimizer: optimizer, scaler: .dict([]), trainArgs: trainArgs,
+            trainMetrics: trainMetrics, trainResults: trainResults, modelArgs: nil, date: Self.timestamp(date),
+            version: Self.defaultVersion, git: Self.noGit, license: Self.defaultLicense, docs: Self.defaultDocs,
             modelFormat: UltralyticsModelFormat(argsAsNamespace: true))
     }
 
@@ -92,11 +93,19 @@ public struct UltralyticsCheckpointContents {
     }
 
     /// The whole checkpoint as a pickle term. `file` names the destination in errors.
+    /// Ultralytics reads the task from `train_args` (merged over its defaults, whose task is "detect") before it
+    /// looks at the model, so `task` is added when the arguments lack it.
     public func term(file: String = "checkpoint") throws -> PickleTerm {
+        let task = (ema ?? model)?.task
+        func withTask(_ args: [(String, PickleTerm)]) -> [(String, PickleTerm)] {
+            guard let task, !args.contains(where: { $0.0 == "task" }) else { return args }
+            return [("task", .string(task))] + args
+        }
+        let trainArgs = withTask(self.trainArgs)
         func network(_ net: YOLONetwork?) throws -> PickleTerm {
             guard let net else { return .none }
-            let args = modelArgs ?? (trainArgs.isEmpty ? net.orderedArgs : trainArgs)
-            return try net.ultralyticsModelTerm(args: args, format: modelFormat, file: file)
+            let args = modelArgs ?? (self.trainArgs.isEmpty ? net.orderedArgs : self.trainArgs)
+            return try net.ultralyticsModelTerm(args: withTask(args), format: modelFormat, file: file)
         }
         let body: [(String, PickleTerm)] = [
             ("epoch", .int(epoch)),

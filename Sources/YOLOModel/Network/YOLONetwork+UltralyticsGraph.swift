@@ -3,54 +3,6 @@ import YOLOFormats
 import YOLONN
 import YOLOTensor
 
-/// How a network is pickled as an Ultralytics model object.
-public struct UltralyticsModelFormat: Sendable {
-    /// Storage type of floating-point weights: float16 (what Ultralytics checkpoints hold) or float32.
-    public var dtype: TensorDType = .float16
-    /// Every module's `training` flag (false: the EMA and stripped models are in eval mode).
-    public var training = false
-    /// `requires_grad` of the parameters (false in EMA and stripped models). DFL weights are always frozen.
-    public var requiresGrad = false
-    /// Pickle `model.args` as an `ultralytics.utils.IterableSimpleNamespace` (the EMA inside a training
-    /// checkpoint) rather than a dict (a stripped checkpoint).
-    public var argsAsNamespace = false
-    /// `model.kpt_oks_sigmas` (pose): the dataset's sigmas, or None.
-    public var kptOksSigmas: [Double]?
-    /// `model.kpt_names` (pose): class index → keypoint names. Nil means Ultralytics' default, "0"…"K−1" per class.
-    public var kptNames: [Int: [String]]?
-
-    public init(dtype: TensorDType = .float16, training: Bool = false, requiresGrad: Bool = false,
-                argsAsNamespace: Bool = false, kptOksSigmas: [Double]? = nil, kptNames: [Int: [String]]? = nil) {
-        self.dtype = dtype
-        self.training = training
-        self.requiresGrad = requiresGrad
-        self.argsAsNamespace = argsAsNamespace
-        self.kptOksSigmas = kptOksSigmas
-        self.kptNames = kptNames
-    }
-}
-
-/// Why a network cannot be written as an Ultralytics checkpoint.
-public enum CheckpointWriteError: Error, CustomStringConvertible, Equatable {
-    /// Conv+BN pairs were folded: checkpoints hold unfused modules.
-    case fusedNetwork(file: String)
-    /// `float16` and `float32` are the weight types a checkpoint can hold.
-    case unsupportedDType(file: String, TensorDType)
-    /// A layer type with no Ultralytics counterpart here.
-    case unsupportedLayer(file: String, layer: Int, type: String)
-
-    public var description: String {
-        switch self {
-        case .fusedNetwork(let f):
-            return "\(f): cannot write a fused network (BatchNorm folded into Conv); checkpoints hold unfused modules, save before fuse()"
-        case .unsupportedDType(let f, let t):
-            return "\(f): checkpoint weights must be float16 or float32, not \(t)"
-        case .unsupportedLayer(let f, let layer, let type):
-            return "\(f): layer \(layer) (\(type)) has no Ultralytics checkpoint form"
-        }
-    }
-}
-
 extension YOLONetwork {
     /// The network as the object Ultralytics 8.4 pickles: `ultralytics.nn.tasks.PoseModel` (or `DetectionModel`)
     /// holding an `nn.Sequential` of Ultralytics layers with every attribute their constructors and the trainer set
@@ -78,15 +30,10 @@ extension YOLONetwork {
             let (cls, body) = try layerTerm(layer, index: i, terms: terms, inplace: inplace, file: file)
             let extra: [(String, PickleTerm)] = [("np", .int(layer.parameterCount)), ("i", .int(i)), ("f", from),
                                                  ("type", .string(cls.module + "." + cls.name))]
-            var attributes = body.attributes
             // Ultralytics' parse_model sets np/i/f/type; the detection model then sets the head's `inplace`, and
             // moving the model (`_apply`) gives the head its own (empty) anchor and stride caches.
-            if let headTail = body.headTail {
-                attributes += extra + headTail
-            } else {
-                attributes += extra
-            }
-            layers.append(.instance(PickleInstance(module: cls.module, name: cls.name, attributes: body.base + attributes)))
+            let attributes = body.base + body.attributes + extra + (body.headTail ?? [])
+            layers.append(.instance(PickleInstance(module: cls.module, name: cls.name, attributes: attributes)))
         }
         let isPose = kptShape != nil
         var attributes: [(String, PickleTerm)] = [
@@ -146,7 +93,8 @@ extension YOLONetwork {
 }
 
 extension PickleTerm {
-    /// A config value as the plain Python value it came from (dicts keep their order; floats stay floats).
+    /// A config value as the plain Python value it came from (dicts keep their order; floats stay floats),
+    /// e.g. to build `train_args` from parsed configuration values.
     public init(config node: ConfigNode) {
         switch node {
         case .none: self = .none

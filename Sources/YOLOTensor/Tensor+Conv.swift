@@ -21,6 +21,12 @@ extension Tensor {
                              strideH: stride.0, strideW: stride.1, padH: padding.0, padW: padding.1,
                              dilationH: dilation.0, dilationW: dilation.1, groups: groups)
         let recording = needsGrad([x, weight] + (bias.map { [$0] } ?? []))
+        // oneDNN 2.6's AVX2 grouped convolution adds a binary post-op operand at wrong offsets (seen on Zen 3:
+        // ConvTests "groups 2 + residual"), so grouped convolutions add their residual separately.
+        if let residual, groups > 1 {
+            return conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation,
+                          groups: groups, silu: silu, cache: cache).adding(residual)
+        }
         if recording && (silu || residual != nil) {
             var y = conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation,
                            groups: groups, cache: cache)

@@ -7,7 +7,9 @@ extension YOLONetwork {
     /// current weights (fine-tuning; `model` and `pretrained` come from this object). Any other training argument
     /// of the reference goes in `arguments` (`["lr0": .double(0.01), "optimizer": .string("SGD")]`).
     /// `onEpochEnd` sees every finished epoch and may stop the run by returning false. Afterwards this network
-    /// holds best.pt's weights (or last.pt's when nothing was validated), as Ultralytics' `model.train()` leaves it.
+    /// holds best.pt's weights (or last.pt's when nothing was validated), as Ultralytics' `model.train()` leaves it —
+    /// when the data kept its layout; a dataset with other classes or keypoints changes the architecture, and then
+    /// the trained network is `result.loadBest()` and this object is left as it was.
     @discardableResult
     public func train(data: String, epochs: Int = 100, imgsz: Int = 640, batch: Int = 16,
                       arguments: [(String, ConfigNode)] = [], log: ((String) -> Void)? = nil,
@@ -19,10 +21,14 @@ extension YOLONetwork {
         trainer.startNetwork = self
         trainer.onEpochEnd = onEpochEnd
         let result = try trainer.train()
-        let trained = try YOLONetwork.load((result.best ?? result.last).path)
-        copyState(from: trained)
-        names = trained.names
-        args = trained.args
+        let trained = try result.loadBest()
+        if trained.stateDict().map({ $0.1.shape }) == stateDict().map({ $0.1.shape }) {
+            copyState(from: trained)
+            names = trained.names
+            args = trained.args
+        } else {
+            Log.warning("the trained network has another layout (nc=\(trained.nc), kpt_shape=\(trained.kptShape ?? [])); this object keeps its weights, load \((result.best ?? result.last).path) for the result")
+        }
         return result
     }
 }

@@ -21,6 +21,19 @@ public struct ValBatch: Sendable {
     /// ((h/h0·r, w/w0·r), (left, top)): input pixels → original pixels.
     public var ratioPads: [(gain: (h: Double, w: Double), pad: (left: Int, top: Int))]
     public var labels: [[PoseLabel]]
+
+    public init(images: [Image], files: [URL], indices: [Int], origShapes: [(h: Int, w: Int)],
+                loadedShapes: [(h: Int, w: Int)], shape: (h: Int, w: Int),
+                ratioPads: [(gain: (h: Double, w: Double), pad: (left: Int, top: Int))], labels: [[PoseLabel]]) {
+        self.images = images
+        self.files = files
+        self.indices = indices
+        self.origShapes = origShapes
+        self.loadedShapes = loadedShapes
+        self.shape = shape
+        self.ratioPads = ratioPads
+        self.labels = labels
+    }
 }
 
 /// The validation loader: rect batches in ascending aspect-ratio order, each image loaded with its long side scaled

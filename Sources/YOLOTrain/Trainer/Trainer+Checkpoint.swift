@@ -15,12 +15,11 @@ extension Trainer {
     /// epoch's fitness equals the best, and to epoch{N}.pt every `save_period` epochs; each write is atomic.
     func saveCheckpoint(epoch: Int) throws {
         let metricsTerm = metrics.map { ($0.0, PickleTerm.float($0.1)) } + [("fitness", fitness.map(PickleTerm.float) ?? .none)]
-        var contents = UltralyticsCheckpointContents.training(
-            epoch: epoch, bestFitness: bestFitness ?? 0, bestEpoch: stopper.bestEpoch, ema: ema.ema, updates: ema.updates,
-            optimizer: PickleTerm(optimizer.stateDict()), trainArgs: args.entries.map { ($0.key, PickleTerm(config: $0.value)) },
+        let contents = UltralyticsCheckpointContents.training(
+            epoch: epoch, bestFitness: bestFitness, stopper: (stopper.bestFitness, stopper.bestEpoch), ema: ema.ema,
+            updates: ema.updates, optimizer: PickleTerm(optimizer.stateDict()),
+            trainArgs: args.entries.map { ($0.key, PickleTerm(config: $0.value)) },
             trainMetrics: metricsTerm, trainResults: trainResultsTerm(csv.read()))
-        contents.bestFitness = bestFitness
-        contents.stopper = ["best_fitness": .float(stopper.bestFitness), "best_epoch": .int(stopper.bestEpoch)]
         let bytes = try contents.encoded()
         try AtomicFile.write(bytes, to: lastURL)
         if bestFitness == fitness { try AtomicFile.write(bytes, to: bestURL) }

@@ -19,6 +19,9 @@ extension Trainer {
         log("Using 0 dataloader workers")
         log("Logging results to \u{1B}[1m\(saveDir.path)\u{1B}[0m")
         log("Starting training for " + (args.isNone("time") ? "\(epochs) epochs..." : "\(TrainArguments.pyStr(args["time"])) hours..."))
+        let plots = args.bool("plots")
+        if plots { plotTrainingLabels() }
+        let plotIndices = plots ? trainPlotIndices(batches: nb) : []
         let closeMosaic = args.int("close_mosaic") ?? 10
         var mosaicClosed = closeMosaic == 0
         var epoch = startEpoch
@@ -32,9 +35,8 @@ extension Trainer {
                 log("Closing dataloader mosaic")
             }
             setTrainMode()
-            let (tloss, instancesSeen) = try trainEpoch(epoch, nb: nb, warmup: warmup, acc0: acc0, lastOptStep: &lastOptStep,
-                                                        stop: &stop)
-            _ = instancesSeen
+            let tloss = try trainEpoch(epoch, nb: nb, warmup: warmup, acc0: acc0, plotIndices: plotIndices,
+                                       lastOptStep: &lastOptStep, stop: &stop)
             let lrs = optimizer.groups.map(\.lr)
             let finalEpoch = epoch + 1 >= epochs
             if args.bool("val") || finalEpoch || stopper.possibleStop || stop {
@@ -87,6 +89,7 @@ extension Trainer {
         _ = epochStart
         let hours = Date().timeIntervalSince(trainStart) / 3600
         log("\n\(epoch - startEpoch + 1) epochs completed in \(String(format: "%.3f", hours)) hours.")
+        plotGroup.wait()
         let finalMetrics = try finalEvaluation()
         if args.bool("plots") {
             do { try ResultsPlot.write(columns: csv.read(), to: saveDir.appendingPathComponent("results.png")) }
@@ -104,8 +107,8 @@ extension Trainer {
     }
 
     /// One pass over the training batches; returns the running-mean loss items.
-    func trainEpoch(_ epoch: Int, nb: Int, warmup: Warmup, acc0: Int, lastOptStep: inout Int,
-                    stop: inout Bool) throws -> ([Double], Int) {
+    func trainEpoch(_ epoch: Int, nb: Int, warmup: Warmup, acc0: Int, plotIndices: Set<Int>, lastOptStep: inout Int,
+                    stop: inout Bool) throws -> [Double] {
         let header = "\n" + (["Epoch", "GPU_mem"] + LossGains.itemNames + ["Instances", "Size"])
             .map { PyFormat.s($0, 11) }.joined()
         log(header)
@@ -135,12 +138,13 @@ extension Trainer {
                 if let hours = args.double("time"), Date().timeIntervalSince(trainStart) > hours * 3600 { stop = true }
             }
             instances = batch.instances
+            if plotIndices.contains(ni) { plotTrainBatch(batch, ni: ni) }
             let desc = PyFormat.s("\(epoch + 1)/\(epochs)", 11) + PyFormat.s("0G", 11)
                 + (tloss + [Double(instances), Double(imgsz)]).map { PyFormat.g($0, width: 11, precision: 4) }.joined()
             bar.setDescription(desc, done: i + 1)
             if stop { break }
         }
-        return (tloss, instances)
+        return tloss
     }
 
     /// Clip to a total gradient norm of 10, step, zero the gradients, update the EMA.

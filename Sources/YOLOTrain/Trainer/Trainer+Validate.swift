@@ -19,6 +19,8 @@ extension Trainer {
         o.plots = plots
         o.printSpeed = standalone
         o.saveJSON = standalone && args.bool("save_json")
+        o.saveTxt = standalone && args.bool("save_txt")
+        o.saveConf = standalone && args.bool("save_conf")
         o.saveDir = saveDir
         return o
     }

@@ -24,6 +24,9 @@ public struct TrainResult: Sendable {
     /// Metrics of the final validation of best.pt (empty when nothing was validated).
     public let metrics: [(String, Double)]
     public let epochsCompleted: Int
+
+    /// The trained network: best.pt, else last.pt.
+    public func loadBest() throws -> YOLONetwork { try YOLONetwork.load((best ?? last).path) }
 }
 
 /// The reference's pose trainer (spec train-and-val §2): model and data set-up, the optimizer with warmup,
@@ -76,6 +79,9 @@ public final class Trainer {
     /// The reference's validation-plots flag during training: cleared by the first validation that is neither the
     /// last epoch nor a possible early stop, and never set again.
     var valPlots = true
+    /// Training-batch plots are drawn here while training goes on; `train()` waits for them at the end.
+    let plotQueue = DispatchQueue(label: "yolo.train.plots")
+    let plotGroup = DispatchGroup()
 
     /// Prepares a run from the user's arguments (`overrides`, in the order given) over the reference's defaults:
     /// resolves `resume`, the run folder (created, with args.yaml) and the dataset.
@@ -90,6 +96,7 @@ public final class Trainer {
         args = resolved.args
         resumeCheckpoint = resolved.checkpoint
         try Trainer.checkArguments(args)
+        try Trainer.checkSupported(args, log: self.log)
 
         // Run folder: a resumed run keeps its save_dir.
         if let dir = args.string("save_dir"), !dir.isEmpty, resumeCheckpoint != nil {

@@ -52,6 +52,19 @@ public indirect enum ConfigNode: Equatable, Sendable {
     public var list: [ConfigNode]? { if case .list(let l) = self { return l }; return nil }
     public var isNone: Bool { if case .none = self { return true }; return false }
 
+    /// Python truthiness (None, False, 0, "", [] and {} are false).
+    public var isTruthy: Bool {
+        switch self {
+        case .none: return false
+        case .bool(let b): return b
+        case .int(let i): return i != 0
+        case .double(let d): return d != 0
+        case .string(let s): return !s.isEmpty
+        case .list(let l): return !l.isEmpty
+        case .map(let m): return !m.isEmpty
+        }
+    }
+
     /// Parses YAML text (Ultralytics model or data YAML).
     public static func parse(yaml text: String) throws -> ConfigNode {
         guard let node = try Yams.compose(yaml: text) else { return .map([]) }

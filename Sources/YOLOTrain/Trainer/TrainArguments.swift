@@ -35,17 +35,7 @@ public struct TrainArguments: Sendable {
         }
     }
     /// Python truthiness.
-    public func bool(_ key: String) -> Bool {
-        switch self[key] {
-        case .none: return false
-        case .bool(let b): return b
-        case .int(let i): return i != 0
-        case .double(let d): return d != 0
-        case .string(let s): return !s.isEmpty
-        case .list(let l): return !l.isEmpty
-        case .map(let m): return !m.isEmpty
-        }
-    }
+    public func bool(_ key: String) -> Bool { self[key].isTruthy }
     public func isNone(_ key: String) -> Bool { self[key].isNone }
 
     /// `args.yaml` as the reference writes it (`key: value` per line, Python-style scalars).

@@ -49,7 +49,7 @@ extension Trainer {
         case .string(let path) where !["true", "false"].contains(path.lowercased()):
             guard FileManager.default.fileExists(atPath: path) else { throw TrainError.resumeNotFound(path) }
             target = URL(fileURLWithPath: path)
-        case let v where TrainArguments([("r", v)]).bool("r"):
+        case let v where v.isTruthy:
             if let model = args.string("model"), model.hasSuffix(".pt") {
                 let url = URL(fileURLWithPath: model)
                 guard FileManager.default.fileExists(atPath: model) else { throw TrainError.resumeNotFound(model) }

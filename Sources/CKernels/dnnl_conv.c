@@ -63,6 +63,7 @@ struct yk_conv {
     dnnl_primitive_desc_t bwd_d_pd, bwd_w_pd;
     dnnl_primitive_t bwd_d, bwd_w;
     dnnl_memory_desc_t bwd_d_wei_md, bwd_w_dwei_md;
+    void *bwd_wbuf, *bwd_dwbuf;  /* backward-data weights and backward-weights result, kept between steps */
 };
 
 #define CHECK(call, what) do { dnnl_status_t s_ = (call); if (s_ != dnnl_success) { \
@@ -148,6 +149,8 @@ void yk_conv_destroy(yk_conv *c) {
     if (c->bwd_w) dnnl_primitive_destroy(c->bwd_w);
     if (c->bwd_w_pd) dnnl_primitive_desc_destroy(c->bwd_w_pd);
     free(c->wei);
+    free(c->bwd_wbuf);
+    free(c->bwd_dwbuf);
     free(c);
 }
 
@@ -260,26 +263,24 @@ int yk_conv_backward(yk_conv *c, const float *src, const float *diff_dst,
     if (diff_src) {
         /* weights in the backward-data layout, from the forward layout */
         size_t sz = dnnl_memory_desc_get_size(&c->bwd_d_wei_md);
-        void *w = NULL;
-        if (posix_memalign(&w, 64, sz ? sz : 64) != 0) return -1;
-        if (reorder(&c->wei_md, c->wei, &c->bwd_d_wei_md, w) != 0) { free(w); return -1; }
+        if (!c->bwd_wbuf && posix_memalign(&c->bwd_wbuf, 64, sz ? sz : 64) != 0) { c->bwd_wbuf = NULL; return -1; }
+        void *w = c->bwd_wbuf;
+        if (reorder(&c->wei_md, c->wei, &c->bwd_d_wei_md, w) != 0) return -1;
         int kinds[3] = {DNNL_ARG_DIFF_DST, DNNL_ARG_WEIGHTS, DNNL_ARG_DIFF_SRC};
         const dnnl_memory_desc_t *mds[3] = {&c->dst_md, &c->bwd_d_wei_md, &c->src_md};
         void *ptrs[3] = {(void *)diff_dst, w, diff_src};
         rc |= run(c->bwd_d, 3, kinds, mds, ptrs);
-        free(w);
     }
     if (diff_weights_oihw) {
         size_t sz = dnnl_memory_desc_get_size(&c->bwd_w_dwei_md);
-        void *dw = NULL;
-        if (posix_memalign(&dw, 64, sz ? sz : 64) != 0) return -1;
+        if (!c->bwd_dwbuf && posix_memalign(&c->bwd_dwbuf, 64, sz ? sz : 64) != 0) { c->bwd_dwbuf = NULL; return -1; }
+        void *dw = c->bwd_dwbuf;
         int kinds[4] = {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS, DNNL_ARG_DIFF_BIAS};
         const dnnl_memory_desc_t *mds[4] = {&c->src_md, &c->dst_md, &c->bwd_w_dwei_md, &c->bias_md};
         void *ptrs[4] = {(void *)src, (void *)diff_dst, dw, diff_bias};
         int nargs = (c->p.has_bias && diff_bias) ? 4 : 3;
         rc |= run(c->bwd_w, nargs, kinds, mds, ptrs);
         rc |= reorder(&c->bwd_w_dwei_md, dw, &c->wei_user_md, diff_weights_oihw);
-        free(dw);
     }
     return rc;
 }

@@ -5,17 +5,6 @@
 
 #define YK_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 
-YK_CLONES void yk_silu(const float *x, float *y, int64_t n) {
-    for (int64_t i = 0; i < n; i++) y[i] = x[i] / (1.0f + expf(-x[i]));
-}
-
-YK_CLONES void yk_silu_backward(const float *x, const float *dy, float *dx, int64_t n) {
-    for (int64_t i = 0; i < n; i++) {
-        float s = 1.0f / (1.0f + expf(-x[i]));
-        dx[i] = dy[i] * s * (1.0f + x[i] * (1.0f - s));
-    }
-}
-
 YK_CLONES void yk_sigmoid(const float *x, float *y, int64_t n) {
     for (int64_t i = 0; i < n; i++) y[i] = 1.0f / (1.0f + expf(-x[i]));
 }

@@ -1,3 +1,5 @@
+import CKernels
+
 extension Tensor {
     /// A tensor shaped like `like` whose last axis repeats `values` (a constant, no gradient).
     public static func broadcastChannels(_ values: [Float], like: Tensor) -> Tensor {
@@ -17,40 +19,17 @@ extension Tensor {
         let c = x.shape.last ?? 0
         precondition(weight.count == c && bias.count == c, "batchNorm: \(weight.count) channels for input \(x.shape)")
         let n = x.count / max(c, 1)
-        var mean = [Double](repeating: 0, count: c), sq = mean
-        for r in 0..<n {
-            for j in 0..<c { let v = Double(x.pointer[r * c + j]); mean[j] += v; sq[j] += v * v }
-        }
         var meanF = [Float](repeating: 0, count: c), varF = meanF, invStd = meanF
-        for j in 0..<c {
-            let m = mean[j] / Double(n)
-            meanF[j] = Float(m)
-            varF[j] = Float(max(sq[j] / Double(n) - m * m, 0))
-            invStd[j] = 1 / (varF[j] + eps).squareRoot()
-        }
-        update(meanF, varF, n)
         let xhat = Tensor(uninitializedShape: x.shape), y = Tensor(uninitializedShape: x.shape)
-        for r in 0..<n {
-            for j in 0..<c {
-                let h = (x.pointer[r * c + j] - meanF[j]) * invStd[j]
-                xhat.pointer[r * c + j] = h
-                y.pointer[r * c + j] = h * weight.pointer[j] + bias.pointer[j]
-            }
-        }
+        yk_bn_train_forward(x.pointer, Int64(n), Int64(c), weight.pointer, bias.pointer, eps, &meanF, &varF, &invStd,
+                            xhat.pointer, y.pointer)
+        update(meanF, varF, n)
         return y.recording("batchnorm", [x, weight, bias]) { g in
-            var sumG = [Float](repeating: 0, count: c), sumGH = sumG
-            for r in 0..<n {
-                for j in 0..<c { sumG[j] += g.pointer[r * c + j]; sumGH[j] += g.pointer[r * c + j] * xhat.pointer[r * c + j] }
-            }
-            let dx = Tensor(uninitializedShape: x.shape)
-            let nf = Float(n)
-            for r in 0..<n {
-                for j in 0..<c {
-                    let i = r * c + j
-                    dx.pointer[i] = weight.pointer[j] * invStd[j] / nf * (nf * g.pointer[i] - sumG[j] - xhat.pointer[i] * sumGH[j])
-                }
-            }
-            return [dx, Tensor(shape: [c], values: sumGH), Tensor(shape: [c], values: sumG)]
+            let dx = x.requiresGrad ? Tensor(uninitializedShape: x.shape) : nil
+            let dw = Tensor(uninitializedShape: [c]), db = Tensor(uninitializedShape: [c])
+            yk_bn_train_backward(xhat.pointer, g.pointer, Int64(n), Int64(c), weight.pointer, invStd, dx?.pointer,
+                                 dw.pointer, db.pointer)
+            return [dx, dw, db]
         }
     }
 }

@@ -44,6 +44,12 @@ void yk_flush_denormals(void);
 
 /* ---- elementwise and data movement ---- */
 void yk_silu(const float *x, float *y, int64_t n);
+/* Batch-norm training forward: per-channel mean and biased variance of rows × c (NHWC), xhat and y = xhat·γ + β. */
+void yk_bn_train_forward(const float *x, int64_t rows, int64_t c, const float *gamma, const float *beta, float eps,
+                         float *mean, float *var, float *invstd, float *xhat, float *y);
+/* Its backward: dγ = Σ g·xhat, dβ = Σ g, dx (when not NULL) from the saved xhat and invstd. */
+void yk_bn_train_backward(const float *xhat, const float *g, int64_t rows, int64_t c, const float *gamma,
+                          const float *invstd, float *dx, float *dgamma, float *dbeta);
 void yk_silu_backward(const float *x, const float *dy, float *dx, int64_t n);
 void yk_sigmoid(const float *x, float *y, int64_t n);
 /// y[i, c] = x[i, c] * scale[c] + shift[c] for rows of c channels; optional fused SiLU.

@@ -119,8 +119,12 @@ extension Trainer {
         let bar = ProgressBar("", total: nb)
         var tloss: [Double] = []
         var instances = 0
+        var phase = PhaseTimer(enabled: ProcessInfo.processInfo.environment["YOLO_PROFILE"] == "1")
+        defer { phase.report(log) }
         for i in 0..<batches.count {
+            phase.start()
             let batch = try prefetch.batch(i)
+            phase.mark("loader wait")
             let ni = i + nb * epoch
             if warmup.isActive(ni) { accumulate = warmup.accumulate(ni, nominal: acc0) }
             optimizer.applySchedule(factor: factor, ni: ni, warmup: warmup,
@@ -128,12 +132,16 @@ extension Trainer {
                                     warmupMomentum: args.double("warmup_momentum") ?? 0.8,
                                     momentum: args.double("momentum") ?? 0.937)
             let levels = model.forwardRaw(batch.images)
+            phase.mark("forward")
             let (total, items) = loss(levels, labels: batch.labels)
+            phase.mark("loss")
             let d = items.map(Double.init)
             tloss = tloss.isEmpty ? d : zip(tloss, d).map { ($0 * Double(i) + $1) / Double(i + 1) }
             total.backward()
+            phase.mark("backward")
             if ni - lastOptStep >= accumulate {
                 optimizerStep()
+                phase.mark("optimizer+EMA")
                 lastOptStep = ni
                 if let hours = args.double("time"), Date().timeIntervalSince(trainStart) > hours * 3600 { stop = true }
             }
@@ -153,6 +161,35 @@ extension Trainer {
         optimizer.step()
         optimizer.zeroGrad()
         ema.update()
+    }
+}
+
+/// Per-phase wall time of training iterations (`YOLO_PROFILE=1`): milliseconds per iteration by phase.
+struct PhaseTimer {
+    let enabled: Bool
+    var totals: [(String, Double)] = []
+    var last = DispatchTime.now().uptimeNanoseconds
+    var iterations = 0
+
+    mutating func start() {
+        guard enabled else { return }
+        last = DispatchTime.now().uptimeNanoseconds
+        iterations += 1
+    }
+
+    mutating func mark(_ name: String) {
+        guard enabled else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        let ms = Double(now - last) / 1e6
+        if let i = totals.firstIndex(where: { $0.0 == name }) { totals[i].1 += ms } else { totals.append((name, ms)) }
+        last = now
+    }
+
+    func report(_ log: (String) -> Void) {
+        guard enabled, iterations > 0 else { return }
+        let n = Double(iterations)
+        log("profile: " + totals.map { "\($0.0) \(String(format: "%.1f", $0.1 / n)) ms" }.joined(separator: ", ")
+            + " per iteration (\(iterations) iterations)")
     }
 }
 

@@ -1,0 +1,204 @@
+/* Batch normalization in training mode over NHWC rows × channels, and the SiLU loops training uses, vectorized:
+   per-channel statistics accumulate in float over blocks of rows and in double across blocks; row ranges are split
+   over the OpenMP threads of the calling thread. */
+#include "ckernels.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* libgomp's entry points (the runtime oneDNN already runs on): the Swift toolchain's clang has no OpenMP support of
+   its own, so parallel regions call the runtime directly and share oneDNN's warm thread team. */
+extern void GOMP_parallel(void (*fn)(void *), void *data, unsigned num_threads, unsigned flags);
+extern int omp_get_thread_num(void);
+extern int omp_get_num_threads(void);
+extern int omp_get_max_threads(void);
+
+/* Runs body(ctx, r0, r1) over a split of [0, rows) across the calling thread's OpenMP team. */
+typedef void (*yk_range_fn)(void *ctx, int64_t r0, int64_t r1, int thread);
+struct yk_par { yk_range_fn fn; void *ctx; int64_t rows; };
+static void yk_par_entry(void *p) {
+    struct yk_par *a = p;
+    int t = omp_get_thread_num(), n = omp_get_num_threads();
+    int64_t per = (a->rows + n - 1) / n, r0 = t * per, r1 = r0 + per < a->rows ? r0 + per : a->rows;
+    if (r0 < r1) a->fn(a->ctx, r0, r1, t);
+}
+static void yk_parallel(int64_t rows, int nt, yk_range_fn fn, void *ctx) {
+    struct yk_par a = {fn, ctx, rows};
+    if (nt <= 1 || rows < 2) { fn(ctx, 0, rows, 0); return; }
+    GOMP_parallel(yk_par_entry, &a, (unsigned)nt, 0);
+}
+
+#define YK_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#define BLOCK 64
+
+/* Sums of x and x² of rows [r0, r1) per channel, added to the double accumulators. */
+YK_CLONES static void stats_range(const float *x, int64_t r0, int64_t r1, int64_t c, double *sum, double *sq,
+                                  float *ps, float *pq) {
+    for (int64_t b = r0; b < r1; b += BLOCK) {
+        int64_t e = b + BLOCK < r1 ? b + BLOCK : r1;
+        for (int64_t j = 0; j < c; j++) { ps[j] = 0; pq[j] = 0; }
+        for (int64_t r = b; r < e; r++) {
+            const float *xr = x + r * c;
+            for (int64_t j = 0; j < c; j++) { ps[j] += xr[j]; pq[j] += xr[j] * xr[j]; }
+        }
+        for (int64_t j = 0; j < c; j++) { sum[j] += ps[j]; sq[j] += pq[j]; }
+    }
+}
+
+YK_CLONES static void normalize_range(const float *x, int64_t r0, int64_t r1, int64_t c, const float *mean,
+                                      const float *invstd, const float *gamma, const float *beta, float *xhat, float *y) {
+    for (int64_t r = r0; r < r1; r++) {
+        const float *xr = x + r * c;
+        float *hr = xhat + r * c, *yr = y + r * c;
+        for (int64_t j = 0; j < c; j++) {
+            float h = (xr[j] - mean[j]) * invstd[j];
+            hr[j] = h;
+            yr[j] = h * gamma[j] + beta[j];
+        }
+    }
+}
+
+struct stats_ctx { const float *x; int64_t c; double *acc; float *tmp; };
+static void stats_task(void *p, int64_t r0, int64_t r1, int t) {
+    struct stats_ctx *a = p;
+    stats_range(a->x, r0, r1, a->c, a->acc + 2 * t * a->c, a->acc + (2 * t + 1) * a->c, a->tmp + 2 * t * a->c,
+                a->tmp + (2 * t + 1) * a->c);
+}
+struct norm_ctx { const float *x; int64_t c; const float *mean, *invstd, *gamma, *beta; float *xhat, *y; };
+static void normalize_task(void *p, int64_t r0, int64_t r1, int t) {
+    struct norm_ctx *a = p;
+    (void)t;
+    normalize_range(a->x, r0, r1, a->c, a->mean, a->invstd, a->gamma, a->beta, a->xhat, a->y);
+}
+
+void yk_bn_train_forward(const float *x, int64_t rows, int64_t c, const float *gamma, const float *beta, float eps,
+                         float *mean, float *var, float *invstd, float *xhat, float *y) {
+    int nt = omp_get_max_threads();
+    if (nt < 1) nt = 1;
+    double *acc = calloc((size_t)(2 * nt * c), sizeof(double));
+    float *tmp = malloc((size_t)(2 * nt * c) * sizeof(float));
+    struct stats_ctx sctx = {x, c, acc, tmp};
+    yk_parallel(rows, nt, stats_task, &sctx);
+    for (int64_t j = 0; j < c; j++) {
+        double s = 0, q = 0;
+        for (int t = 0; t < nt; t++) { s += acc[2 * t * c + j]; q += acc[(2 * t + 1) * c + j]; }
+        double m = s / (double)rows, v = q / (double)rows - m * m;
+        mean[j] = (float)m;
+        var[j] = (float)(v > 0 ? v : 0);
+        invstd[j] = 1.0f / sqrtf(var[j] + eps);
+    }
+    free(acc);
+    free(tmp);
+    struct norm_ctx nctx = {x, c, mean, invstd, gamma, beta, xhat, y};
+    yk_parallel(rows, nt, normalize_task, &nctx);
+}
+
+YK_CLONES static void grad_sums_range(const float *xhat, const float *g, int64_t r0, int64_t r1, int64_t c,
+                                      double *sg, double *sgh, float *ps, float *pq) {
+    for (int64_t b = r0; b < r1; b += BLOCK) {
+        int64_t e = b + BLOCK < r1 ? b + BLOCK : r1;
+        for (int64_t j = 0; j < c; j++) { ps[j] = 0; pq[j] = 0; }
+        for (int64_t r = b; r < e; r++) {
+            const float *hr = xhat + r * c, *gr = g + r * c;
+            for (int64_t j = 0; j < c; j++) { ps[j] += gr[j]; pq[j] += gr[j] * hr[j]; }
+        }
+        for (int64_t j = 0; j < c; j++) { sg[j] += ps[j]; sgh[j] += pq[j]; }
+    }
+}
+
+YK_CLONES static void dx_range(const float *xhat, const float *g, int64_t r0, int64_t r1, int64_t c, const float *k,
+                               const float *sg, const float *sgh, float nf, float *dx) {
+    for (int64_t r = r0; r < r1; r++) {
+        const float *hr = xhat + r * c, *gr = g + r * c;
+        float *dr = dx + r * c;
+        for (int64_t j = 0; j < c; j++) dr[j] = k[j] * (nf * gr[j] - sg[j] - hr[j] * sgh[j]);
+    }
+}
+
+struct gs_ctx { const float *xhat, *g; int64_t c; double *acc; float *tmp; };
+static void grad_sums_task(void *p, int64_t r0, int64_t r1, int t) {
+    struct gs_ctx *a = p;
+    grad_sums_range(a->xhat, a->g, r0, r1, a->c, a->acc + 2 * t * a->c, a->acc + (2 * t + 1) * a->c,
+                    a->tmp + 2 * t * a->c, a->tmp + (2 * t + 1) * a->c);
+}
+struct dx_ctx { const float *xhat, *g; int64_t c; const float *k, *sg, *sgh; float nf; float *dx; };
+static void dx_task(void *p, int64_t r0, int64_t r1, int t) {
+    struct dx_ctx *a = p;
+    (void)t;
+    dx_range(a->xhat, a->g, r0, r1, a->c, a->k, a->sg, a->sgh, a->nf, a->dx);
+}
+
+void yk_bn_train_backward(const float *xhat, const float *g, int64_t rows, int64_t c, const float *gamma,
+                          const float *invstd, float *dx, float *dgamma, float *dbeta) {
+    int nt = omp_get_max_threads();
+    if (nt < 1) nt = 1;
+    double *acc = calloc((size_t)(2 * nt * c), sizeof(double));
+    float *tmp = malloc((size_t)(2 * nt * c) * sizeof(float));
+    float *k = malloc((size_t)(3 * c) * sizeof(float));
+    struct gs_ctx gctx = {xhat, g, c, acc, tmp};
+    yk_parallel(rows, nt, grad_sums_task, &gctx);
+    float *sg = k + c, *sgh = k + 2 * c;
+    float nf = (float)rows;
+    for (int64_t j = 0; j < c; j++) {
+        double s = 0, q = 0;
+        for (int t = 0; t < nt; t++) { s += acc[2 * t * c + j]; q += acc[(2 * t + 1) * c + j]; }
+        sg[j] = (float)s;
+        sgh[j] = (float)q;
+        dbeta[j] = sg[j];
+        dgamma[j] = sgh[j];
+        k[j] = gamma[j] * invstd[j] / nf;
+    }
+    if (dx) {
+        struct dx_ctx dctx = {xhat, g, c, k, sg, sgh, nf, dx};
+        yk_parallel(rows, nt, dx_task, &dctx);
+    }
+    free(acc);
+    free(tmp);
+    free(k);
+}
+
+/* e^x for the SiLU loops of training: Cody–Waite reduction and Cephes' degree-6 polynomial (≈1 ulp), inputs clamped
+   to ±88 so no inf or denormal appears; written without library calls so the loops vectorize. */
+static inline float yk_expf(float x) {
+    x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
+    float n = floorf(x * 1.44269504088896341f + 0.5f);
+    float r = x - n * 0.693359375f - n * -2.12194440e-4f;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * r * r + r + 1.0f;
+    union { int32_t i; float f; } u;
+    u.i = ((int32_t)n + 127) << 23;
+    return p * u.f;
+}
+
+YK_CLONES static void silu_range(const float *x, float *y, int64_t i0, int64_t i1) {
+    for (int64_t i = i0; i < i1; i++) y[i] = x[i] / (1.0f + yk_expf(-x[i]));
+}
+
+YK_CLONES static void silu_backward_range(const float *x, const float *dy, float *dx, int64_t i0, int64_t i1) {
+    for (int64_t i = i0; i < i1; i++) {
+        float s = 1.0f / (1.0f + yk_expf(-x[i]));
+        dx[i] = dy[i] * s * (1.0f + x[i] * (1.0f - s));
+    }
+}
+
+struct silu_ctx { const float *x, *dy; float *out; };
+static void silu_task(void *p, int64_t i0, int64_t i1, int t) {
+    struct silu_ctx *a = p;
+    (void)t;
+    if (a->dy) silu_backward_range(a->x, a->dy, a->out, i0, i1); else silu_range(a->x, a->out, i0, i1);
+}
+
+void yk_silu(const float *x, float *y, int64_t n) {
+    struct silu_ctx a = {x, NULL, y};
+    yk_parallel(n, n > 65536 ? omp_get_max_threads() : 1, silu_task, &a);
+}
+
+void yk_silu_backward(const float *x, const float *dy, float *dx, int64_t n) {
+    struct silu_ctx a = {x, dy, dx};
+    yk_parallel(n, n > 65536 ? omp_get_max_threads() : 1, silu_task, &a);
+}

@@ -88,19 +88,28 @@ public struct StoredTensor: Sendable {
         precondition(floats.count == shape.reduce(1, *), "value count \(floats.count) does not match shape \(shape)")
         var data = Data(count: floats.count * dtype.itemSize)
         data.withUnsafeMutableBytes { raw in
-            for (i, v) in floats.enumerated() {
-                let o = i * dtype.itemSize
-                switch dtype {
-                case .float16: raw.storeBytes(of: HalfConversion.halfBits(from: v).littleEndian, toByteOffset: o, as: UInt16.self)
-                case .bfloat16: raw.storeBytes(of: HalfConversion.bfloat16Bits(from: v).littleEndian, toByteOffset: o, as: UInt16.self)
-                case .float32: raw.storeBytes(of: v.bitPattern.littleEndian, toByteOffset: o, as: UInt32.self)
-                case .float64: raw.storeBytes(of: Double(v).bitPattern.littleEndian, toByteOffset: o, as: UInt64.self)
-                case .int64: raw.storeBytes(of: Int64(v).littleEndian, toByteOffset: o, as: Int64.self)
-                case .int32: raw.storeBytes(of: Int32(v).littleEndian, toByteOffset: o, as: Int32.self)
-                case .int16: raw.storeBytes(of: Int16(v).littleEndian, toByteOffset: o, as: Int16.self)
-                case .int8: raw.storeBytes(of: Int8(v), toByteOffset: o, as: Int8.self)
-                case .uint8: raw.storeBytes(of: UInt8(v), toByteOffset: o, as: UInt8.self)
-                case .bool: raw.storeBytes(of: UInt8(v != 0 ? 1 : 0), toByteOffset: o, as: UInt8.self)
+            // One loop per dtype, so the hot float16/float32 paths have no per-element switch.
+            switch dtype {
+            case .float16:
+                let out = raw.bindMemory(to: UInt16.self)
+                for (i, v) in floats.enumerated() { out[i] = HalfConversion.halfBits(from: v).littleEndian }
+            case .float32:
+                let out = raw.bindMemory(to: UInt32.self)
+                for (i, v) in floats.enumerated() { out[i] = v.bitPattern.littleEndian }
+            default:
+                for (i, v) in floats.enumerated() {
+                    let o = i * dtype.itemSize
+                    switch dtype {
+                    case .bfloat16: raw.storeBytes(of: HalfConversion.bfloat16Bits(from: v).littleEndian, toByteOffset: o, as: UInt16.self)
+                    case .float64: raw.storeBytes(of: Double(v).bitPattern.littleEndian, toByteOffset: o, as: UInt64.self)
+                    case .int64: raw.storeBytes(of: Int64(v).littleEndian, toByteOffset: o, as: Int64.self)
+                    case .int32: raw.storeBytes(of: Int32(v).littleEndian, toByteOffset: o, as: Int32.self)
+                    case .int16: raw.storeBytes(of: Int16(v).littleEndian, toByteOffset: o, as: Int16.self)
+                    case .int8: raw.storeBytes(of: Int8(v), toByteOffset: o, as: Int8.self)
+                    case .uint8: raw.storeBytes(of: UInt8(v), toByteOffset: o, as: UInt8.self)
+                    case .bool: raw.storeBytes(of: UInt8(v != 0 ? 1 : 0), toByteOffset: o, as: UInt8.self)
+                    case .float16, .float32: break
+                    }
                 }
             }
         }

@@ -5,6 +5,7 @@ import YOLOTensor
 /// Forward benchmark: ours against ONNX Runtime and Ultralytics/PyTorch on the same random-init
 /// checkpoint, in the same run. Usage:
 ///   yolo-bench [--scales n,s] [--imgsz 640] [--runs 30] [--warmup 5] [--python PATH] [--out DIR]
+///   yolo-bench --train [--imgsz 640] [--repeats 1] [key=value …]     `yolo pose train` end to end vs Ultralytics
 /// The reference side runs Scripts/bench/ort_forward.py in the reference venv (see Scripts/bench/README.md).
 
 struct Options {
@@ -21,6 +22,9 @@ struct Options {
     var model = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Tests/Fixtures/trained-n-pose.pt").path
     var repeats = 3
+    /// Time `yolo pose train` end to end (ours vs Ultralytics' CLI); the remaining `key=value` words are passed on.
+    var train = false
+    var trainArgs: [String] = []
 
     init(_ argv: [String]) {
         var i = 0
@@ -37,6 +41,8 @@ struct Options {
             case "--predict": predictDir = next()
             case "--model": model = next()
             case "--repeats": repeats = Int(next()) ?? repeats
+            case "--train": train = true
+            case let kv where kv.contains("=") && train: trainArgs.append(kv)
             default: FileHandle.standardError.write(Data("unknown option \(argv[i])\n".utf8)); exit(2)
             }
             i += 1
@@ -104,6 +110,10 @@ func ours(_ pt: String, _ o: Options) throws -> Stats {
 let o = Options(Array(CommandLine.arguments.dropFirst()))
 try? FileManager.default.createDirectory(atPath: o.out, withIntermediateDirectories: true)
 Log.enabled = false
+if o.train {
+    do { try TrainBench.run(options: o, extra: o.trainArgs) } catch { print("train bench failed: \(error)"); exit(1) }
+    exit(0)
+}
 print("forward, batch 1, \(o.imgsz)×\(o.imgsz), fp32, \(o.runs) runs after \(o.warmup) warm-up; OMP_NUM_THREADS=\(ProcessInfo.processInfo.environment["OMP_NUM_THREADS"] ?? "unset")")
 print("model          ours med/min (ms)   ORT med/min (ms)   torch med (ms)   ours/ORT   ours/torch")
 if let dir = o.predictDir {

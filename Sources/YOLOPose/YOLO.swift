@@ -1,0 +1,114 @@
+import Foundation
+import YOLOData
+import YOLOEngine
+import YOLOModel
+import YOLOTrain
+
+/// A YOLOv8-pose model as Ultralytics' `YOLO` object: load a checkpoint (or a model YAML), then predict, validate
+/// and train with the same object.
+///
+/// ```swift
+/// let model = try YOLO("yolov8n-pose.pt")
+/// let results = try model("bus.jpg")                       // predict
+/// print(results[0].summary())
+/// let metrics = try model.val(data: "coco8-pose.yaml")     // validate
+/// try model.train(data: "coco8-pose.yaml", epochs: 3)      // fine-tune; the object then holds best.pt
+/// ```
+///
+/// The object keeps the trainable (unfused) network; prediction and validation run on a fused copy made once per
+/// weights, so one object can predict, train and predict again.
+public final class YOLO {
+    /// The trainable network (Conv+BN unfused), with its names, strides and the checkpoint's training arguments.
+    public private(set) var network: YOLONetwork
+    /// Where the model came from (`yolov8n-pose.pt`, a run's best.pt after training, a YAML).
+    public private(set) var source: String
+    private var fused: YOLONetwork?
+
+    /// Loads an Ultralytics `.pt` (official names are downloaded), this project's `.safetensors`, or a model YAML
+    /// (fresh weights). `task` ("pose"/"detect") is checked when given.
+    public init(_ model: String, task: String? = nil) throws {
+        network = try YOLONetwork.load(model, task: task)
+        source = model
+    }
+
+    /// Wraps an existing network.
+    public init(network: YOLONetwork, source: String = "network") {
+        precondition(!network.isFused, "YOLO(network:): pass the unfused network (fusing is done for inference)")
+        self.network = network
+        self.source = source
+    }
+
+    /// Class names by index.
+    public var names: [Int: String] { network.names }
+    /// "pose" or "detect".
+    public var task: String { network.task }
+
+    /// The fused inference copy (made on first use after loading or training).
+    func inference() -> YOLONetwork {
+        if let f = fused { return f }
+        let f = network.clone()
+        f.fuse()
+        fused = f
+        return f
+    }
+
+    /// Predicts every image and video frame of `source` (file, folder, glob, list file, URL), as
+    /// `model.predict(source, …)` does, and returns the results in order.
+    public func predict(_ source: String, conf: Float = 0.25, iou: Float = 0.7, imgsz: [Int]? = nil, maxDet: Int = 300,
+                        classes: [Int]? = nil, agnosticNMS: Bool = false, save: Bool = false, saveTxt: Bool = false,
+                        saveConf: Bool = false, saveCrop: Bool = false, project: String? = nil, name: String? = nil,
+                        existOk: Bool = false, verbose: Bool = false) throws -> [Results] {
+        try inference().predict(source, conf: conf, iou: iou, imgsz: imgsz, maxDet: maxDet, classes: classes,
+                                agnosticNMS: agnosticNMS, save: save, saveTxt: saveTxt, saveConf: saveConf,
+                                saveCrop: saveCrop, project: project, name: name, existOk: existOk, verbose: verbose)
+    }
+
+    /// Predicts one decoded image.
+    public func predict(_ image: Image, options: PredictOptions = PredictOptions()) -> Results {
+        inference().predict(image, options: options)
+    }
+
+    /// `model(source)`: predict with the defaults.
+    public func callAsFunction(_ source: String, conf: Float = 0.25) throws -> [Results] {
+        try predict(source, conf: conf)
+    }
+
+    /// Validates on a data YAML as `model.val(data: …)` does: without `imgsz` the checkpoint's training size is
+    /// used (else 640); prints the reference's table when `verbose`.
+    public func val(data: String, imgsz: Int? = nil, batch: Int = 16, conf: Float = 0.001, iou: Float = 0.7,
+                    split: String = "val", plots: Bool = false, saveJSON: Bool = false, saveDir: URL? = nil,
+                    verbose: Bool = true) throws -> PoseMetrics {
+        var o = ValOptions()
+        o.imgsz = imgsz ?? network.args["imgsz"]?.int ?? 640
+        o.batch = batch
+        o.conf = conf
+        o.iou = iou
+        o.split = split
+        o.plots = plots && saveDir != nil
+        o.saveJSON = saveJSON && saveDir != nil
+        o.saveDir = saveDir
+        o.verbose = verbose
+        return try Validator(model: inference(), data: try DataConfig.load(data), options: o).run()
+    }
+
+    /// Trains (fine-tunes) this model on `data` as `model.train(data: …)` does, with any other training argument
+    /// in `arguments` (`[("lr0", .double(0.01))]`); `onEpochEnd` sees each epoch and may stop the run by returning
+    /// false. Afterwards the object holds the run's best.pt (else last.pt), whatever its layout.
+    @discardableResult
+    public func train(data: String, epochs: Int = 100, imgsz: Int = 640, batch: Int = 16,
+                      arguments: [(String, ConfigNode)] = [], log: ((String) -> Void)? = nil,
+                      onEpochEnd: ((EpochSummary) -> Bool)? = nil) throws -> TrainResult {
+        var overrides: [(key: String, value: ConfigNode)] = [("model", .string(source)), ("data", .string(data)),
+                                                              ("epochs", .int(epochs)), ("imgsz", .int(imgsz)),
+                                                              ("batch", .int(batch))]
+        overrides += arguments.map { (key: $0.0, value: $0.1) }
+        let trainer = try Trainer(defaults: TrainArguments.defaults, overrides: overrides, log: log)
+        trainer.startNetwork = network
+        trainer.onEpochEnd = onEpochEnd
+        let result = try trainer.train()
+        network = try result.loadBest()
+        source = (result.best ?? result.last).path
+        fused = nil
+        return result
+    }
+}

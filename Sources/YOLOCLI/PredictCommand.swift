@@ -23,6 +23,10 @@ enum PredictCommand {
         o.existOk = cfg.bool("exist_ok")
         o.verbose = cfg.isSet("verbose") ? cfg.bool("verbose") : true
         o.vidStride = cfg.int("vid_stride") ?? 1
+        o.showLabels = cfg.bool("show_labels")
+        o.showConf = cfg.bool("show_conf")
+        o.showBoxes = cfg.bool("show_boxes")
+        o.lineWidth = cfg.isSet("line_width") ? cfg.int("line_width") : nil
         return o
     }
 
@@ -34,6 +38,7 @@ enum PredictCommand {
         guard let source = cfg.string("source") else {
             throw CLIError.missing("'source' is required for predict, e.g. 'yolo pose predict model=\(modelName) source=path/to/images'")
         }
+        try CLI.checkCommonArguments(cfg)
         let options = options(cfg)
         let predictor = Predictor(model: net, options: options)
         print(CLI.banner())

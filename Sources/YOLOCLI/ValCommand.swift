@@ -16,6 +16,7 @@ enum ValCommand {
         guard FileManager.default.fileExists(atPath: dataPath) else {
             throw CLIError.missing("dataset '\(dataPath)' not found (this build reads local data YAMLs; dataset downloads are not run)")
         }
+        try CLI.checkCommonArguments(cfg)
         let data = try DataConfig.load(dataPath)
         var o = ValOptions()
         // Without imgsz= the checkpoint's training size is used, as the reference does.

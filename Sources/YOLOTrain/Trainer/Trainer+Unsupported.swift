@@ -1,4 +1,5 @@
 import Foundation
+import YOLOEngine
 import YOLOModel
 
 extension Trainer {
@@ -7,10 +8,8 @@ extension Trainer {
     static func checkSupported(_ args: TrainArguments, log: (String) -> Void) throws {
         switch args["device"] {
         case .none: break
-        case .string(let s) where ["cpu", ""].contains(s.lowercased()): break
-        case let v:
-            let d = TrainArguments.pyStr(v)
-            throw TrainError.invalidArgument(key: "device", value: d, reason: "this build trains on the CPU only (no CUDA or MPS device is available); use 'device=cpu'")
+        case .list(let items): try Device.check(items.map(TrainArguments.pyStr).joined(separator: ","))
+        case let v: try Device.check(TrainArguments.pyStr(v))
         }
         if !args.isNone("distill_model") {
             throw TrainError.invalidArgument(key: "distill_model", value: TrainArguments.pyStr(args["distill_model"]),

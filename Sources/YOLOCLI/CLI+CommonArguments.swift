@@ -1,0 +1,35 @@
+import Foundation
+import YOLOEngine
+import YOLOModel
+
+extension CLI {
+    /// Arguments predict and val share whose reference behaviour this build answers rather than silently ignores:
+    /// `device` (CPU only), `augment` (the reference's own pose warning), `show` (no display), and the predict
+    /// options not implemented yet.
+    /// `device` as the user wrote it (`0,1` parses to a list; it is shown as written).
+    static func deviceText(_ cfg: CLIConfig) -> String? {
+        switch cfg.value("device") {
+        case .none: return nil
+        case .list(let items): return items.map(\.description).joined(separator: ",")
+        case let v: return v.description
+        }
+    }
+
+    static func checkCommonArguments(_ cfg: CLIConfig) throws {
+        try Device.check(deviceText(cfg))
+        if cfg.bool("augment") {
+            Log.warning("Model does not support 'augment=True', reverting to single-scale prediction.")
+        }
+        if cfg.bool("show") {
+            let display = ProcessInfo.processInfo.environment["DISPLAY"].map { !$0.isEmpty } ?? false
+            Log.warning(display ? "'show=True' is not supported by this build (no window system integration); results are not displayed"
+                                : "Environment does not support cv2.imshow() or PIL Image.show()\nThe DISPLAY environment variable isn't set.")
+        }
+        for key in ["save_frames", "visualize", "stream_buffer", "embed"] where cfg.isSet(key) && cfg.bool(key) {
+            Log.warning("'\(key)' is not supported by this build yet; ignoring '\(key)=\(cfg.string(key) ?? "")'")
+        }
+        if cfg.mode == "predict", let b = cfg.int("batch"), cfg.isSet("batch"), b > 1 {
+            Log.warning("'batch=\(b)' batched prediction is not supported by this build yet; images are predicted one at a time")
+        }
+    }
+}

@@ -8,7 +8,7 @@ let package = Package(
     name: "YOLOPose",
     platforms: [.macOS(.v14)],
     products: [
-        .library(name: "YOLOPose", targets: ["YOLOTrain", "YOLOEngine", "YOLOData", "YOLOModel", "YOLOFormats", "YOLONN", "YOLOTensor"]),
+        .library(name: "YOLOPose", targets: ["YOLOTrain", "YOLOExport", "YOLOEngine", "YOLOData", "YOLOModel", "YOLOFormats", "YOLONN", "YOLOTensor"]),
         .executable(name: "yolo", targets: ["yolo"]),
         .executable(name: "yolo-bench", targets: ["YOLOBench"]),
     ],
@@ -32,6 +32,7 @@ let package = Package(
         .target(name: "YOLOData", dependencies: ["YOLOTensor", "CTurboJPEG", "CPNG", "CWebP"], swiftSettings: optimize),
         .target(name: "YOLOEngine", dependencies: ["YOLOModel", "YOLOData", "CFreeType"], swiftSettings: optimize),
         .target(name: "YOLOTrain", dependencies: ["YOLOEngine"], swiftSettings: optimize),
+        .target(name: "YOLOExport", dependencies: ["YOLOModel", "YOLOFormats"], swiftSettings: optimize),
         .target(name: "YOLOCLI", dependencies: ["YOLOEngine", "YOLOTrain"], swiftSettings: optimize),
         .executableTarget(name: "yolo", dependencies: ["YOLOCLI"]),
         .executableTarget(name: "YOLOBench", dependencies: ["YOLOModel"], path: "Benchmarks/YOLOBench",
@@ -43,6 +44,8 @@ let package = Package(
         .testTarget(name: "YOLODataTests", dependencies: ["YOLOData", "YOLOTestSupport"]),
         .testTarget(name: "YOLOEngineTests", dependencies: ["YOLOEngine", "YOLOTestSupport"]),
         .testTarget(name: "YOLOTrainTests", dependencies: ["YOLOTrain", "YOLOTestSupport"]),
+        .testTarget(name: "YOLOExportTests",
+                    dependencies: ["YOLOExport", "YOLOModel", "YOLOData", "YOLOFormats", "YOLOTestSupport"]),
         .testTarget(name: "YOLOCLITests", dependencies: ["YOLOCLI", "YOLOEngine", "YOLOTestSupport"]),
     ],
     swiftLanguageModes: [.v5]

@@ -203,4 +203,30 @@ final class TorchScriptArchiveTests: XCTestCase {
         XCTAssertTrue(z.entries.allSatisfy { $0.name.hasPrefix("best/") })
         XCTAssertTrue(try text(z, "best/extra/config.txt").contains("\"imgsz\": [320, 320]"))
     }
+
+    /// A trained YOLOv8n-pose, loaded from its checkpoint and exported: the reference's parameter list, fp32
+    /// weights (about twice the fp16 checkpoint). Prints the time of load + export + write.
+    func testTrainedModelExport() throws {
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("tsarchive-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let t0 = Date()
+        let net = try network("overfit-n-pose.pt")
+        let url = dir.appendingPathComponent("overfit-n-pose.torchscript")
+        try TorchScriptWriter.write(network: net, imgsz: (416, 416), to: url)
+        print(String(format: "TorchScriptArchiveTests: overfit-n-pose.pt loaded and exported in %.3f s", Date().timeIntervalSince(t0)))
+        let file = try TorchFile.load(url)
+        var count = 0
+        func walk(_ object: PickleObject) {
+            for (_, value) in object.attributes {
+                if value.tensorValue != nil { count += 1 }
+                if let child = value.objectValue { walk(child) }
+            }
+        }
+        walk(try XCTUnwrap(file.root.objectValue))
+        XCTAssertEqual(count, Self.reference["overfit-n-pose.pt"]!["default"]!.parameters!.count)
+        let size = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int)
+        XCTAssertGreaterThan(size, 4 * 3_289_964)
+        XCTAssertLessThan(size, 4 * 3_289_964 + 400_000)
+    }
 }

@@ -11,8 +11,9 @@ request.json: {"cases": [{
     "input":       "/abs/input.npy",       # float32 NHWC RGB in [0, 1] (our letterboxed images)
     "ours":        "/abs/ours-output.npy", # optional: our Swift forward on that input, compared with the file's output
     "reference":   {"checkpoint": "/abs/x.pt", "args": {"dynamic": false, "nms": true, ...},   # optional
-                    "per_image": true}   # run the reference's file one image at a time (a traced NMS loop covers
+                    "per_image": true},  # run the reference's file one image at a time (a traced NMS loop covers
                                          # only the export batch) and concatenate
+    "predict":     {"imgsz": 416, "images": ["/abs/a.jpg", ...]}   # optional: YOLO(file).predict with both files
 }]}
 
 Prints one line "RESULT_JSON: {...}" with, per case name:
@@ -24,6 +25,8 @@ Prints one line "RESULT_JSON: {...}" with, per case name:
   "reference_shape", "reference_config", "reference_parameters": the same for the reference's file
   "vs_reference":     max |our file − reference file| on the input; "reference_vs_swift" likewise
   "reference_seconds": wall time of the reference's export call
+  "predict":          {"ours": [detections per image], "reference": [...], "max_diff": max |Δ| of boxes, confidences
+                      and keypoints between the two files' Results (null when the counts differ)}
 """
 import json
 import shutil
@@ -56,6 +59,25 @@ def max_diff(a, b):
     return float((a - b).abs().max()) if a.numel() else 0.0
 
 
+def predictions(path, req):
+    from ultralytics import YOLO
+
+    model = YOLO(path, task=load(path)[1]["task"])
+    out = []
+    for r in model.predict(req["images"], imgsz=req["imgsz"], verbose=False):
+        parts = [r.boxes.xyxy, r.boxes.conf[:, None], r.boxes.cls[:, None]]
+        if r.keypoints is not None:
+            parts.append(r.keypoints.data.flatten(1))
+        out.append(torch.cat(parts, 1))
+    return out
+
+
+def compare_predictions(ours, theirs):
+    if [len(o) for o in ours] != [len(t) for t in theirs]:
+        return None
+    return max((float((o - t).abs().max()) if len(o) else 0.0) for o, t in zip(ours, theirs))
+
+
 def parameters(module):
     return [[name, list(p.shape)] for name, p in module.named_parameters()]
 
@@ -65,6 +87,8 @@ def main():
     if any(c.get("reference", {}).get("args", {}).get("nms") for c in request["cases"]) or any(
             c.get("torchvision") for c in request["cases"]):
         import torchvision  # noqa: F401  (registers torchvision::nms for files with embedded NMS)
+    # One thread, as the fixtures' reference forwards: runs are reproducible, and our file and the reference's then
+    # agree bit for bit (with more threads torch's convolutions differ by a few ulps between the two graphs).
     torch.set_num_threads(1)
     report = {}
     for case in request["cases"]:
@@ -98,6 +122,10 @@ def main():
                 entry["vs_reference"] = max_diff(y, z)
                 if swift is not None:
                     entry["reference_vs_swift"] = max_diff(z, swift)
+                if case.get("predict"):
+                    mine, theirs = predictions(case["torchscript"], case["predict"]), predictions(path, case["predict"])
+                    entry["predict"] = {"ours": [len(p) for p in mine], "reference": [len(p) for p in theirs],
+                                        "max_diff": compare_predictions(mine, theirs)}
         report[case["name"]] = entry
     print("RESULT_JSON: " + json.dumps(report), flush=True)
 

@@ -31,6 +31,8 @@ final class TorchScriptReferenceTests: XCTestCase {
         var perImage = false
         /// Compare with our Swift forward (not for NMS output).
         var swiftForward = true
+        /// Also predict the val images with `YOLO(file)` from both files at this size.
+        var predict: Int?
     }
 
     private static let cases: [Case] = [
@@ -42,7 +44,7 @@ final class TorchScriptReferenceTests: XCTestCase {
              size: (320, 480), images: 2, reference: ["dynamic": true]),
         // Embedded NMS: [B, 300, 57] detections, every image of our batch processed.
         Case(name: "nms", checkpoint: "overfit-n-pose.pt", options: .init(imgsz: [416], nms: true),
-             reference: ["nms": true], perImage: true, swiftForward: false),
+             reference: ["nms": true], perImage: true, swiftForward: false, predict: 416),
         // A Detect head.
         Case(name: "detect", checkpoint: "tiny-detect.pt", options: .init(imgsz: [320]), images: 2, reference: ["imgsz": 320]),
     ]
@@ -104,6 +106,7 @@ final class TorchScriptReferenceTests: XCTestCase {
                 "name": c.name, "torchscript": file.path, "input": inputURL.path, "torchvision": c.options.nms == true,
                 "reference": ["checkpoint": Fixtures.path(c.checkpoint), "args": c.reference, "per_image": c.perImage],
             ]
+            if let imgsz = c.predict { request["predict"] = ["imgsz": imgsz, "images": valImages.map(\.path)] }
             if c.swiftForward {
                 net.fuse()
                 let y = withNoGrad { net(x) }
@@ -146,6 +149,15 @@ final class TorchScriptReferenceTests: XCTestCase {
         XCTAssertNotNil(refConfig.removeValue(forKey: "date"), name, file: file, line: line)
         XCTAssertEqual(NSDictionary(dictionary: config), NSDictionary(dictionary: refConfig), "\(name): config.txt",
                        file: file, line: line)
+        if let predict = r["predict"] as? [String: Any] {
+            // Ultralytics' own predictor (AutoBackend: torch.jit.load + config.txt) reads our file like the reference's.
+            XCTAssertEqual(predict["ours"] as? [Int], predict["reference"] as? [Int], "\(name): YOLO(file).predict counts",
+                           file: file, line: line)
+            XCTAssertLessThanOrEqual(number(predict["max_diff"], "\(name) predict"), 1e-3, "\(name): YOLO(file).predict",
+                                     file: file, line: line)
+            print("TorchScriptReferenceTests \(name): YOLO(file).predict detections \(predict["ours"] ?? "?") vs reference "
+                  + "\(predict["reference"] ?? "?"), max |Δ| \(predict["max_diff"] ?? "?")")
+        }
     }
 
     func testTrainedPoseModelAtItsTrainingSize() throws { try assertAgreement("overfit", shape: [4, 56, 3549]) }

@@ -19,6 +19,8 @@ import YOLOTestSupport
 final class TorchScriptReferenceTests: XCTestCase {
     private struct Case {
         var name: String
+        /// A fixture checkpoint, or a model YAML: then a random-init network is built and saved as a checkpoint
+        /// (float16, as `YOLO.save`) that both sides export.
         var checkpoint: String
         var options: TorchScriptExportOptions
         /// Input size (default: the export size).
@@ -47,6 +49,8 @@ final class TorchScriptReferenceTests: XCTestCase {
              reference: ["nms": true], perImage: true, swiftForward: false, predict: 416),
         // A Detect head.
         Case(name: "detect", checkpoint: "tiny-detect.pt", options: .init(imgsz: [320]), images: 2, reference: ["imgsz": 320]),
+        // P6: C2 blocks and a four-level head.
+        Case(name: "p6", checkpoint: "yolov8n-pose-p6.yaml", options: .init(imgsz: [320]), images: 2, reference: ["imgsz": 320]),
     ]
 
     private static var outcome: Result<[String: [String: Any]], Error>?
@@ -90,21 +94,26 @@ final class TorchScriptReferenceTests: XCTestCase {
         }
         var requests: [[String: Any]] = []
         for c in cases {
+            var checkpointURL = Fixtures.url(c.checkpoint)
+            if c.checkpoint.hasSuffix(".yaml") {
+                checkpointURL = directory.appendingPathComponent("\(c.name).pt")
+                try YOLONetwork(config: ModelConfig.load(c.checkpoint), seed: 7).save(to: checkpointURL)
+            }
             let t0 = Date()
-            let net = try YOLONetwork.load(Fixtures.path(c.checkpoint))
-            let checkpoint = try UltralyticsCheckpoint(contentsOf: Fixtures.url(c.checkpoint))
+            let net = try YOLONetwork.load(checkpointURL.path)
+            let checkpoint = try UltralyticsCheckpoint(contentsOf: checkpointURL)
             let metadata = TorchScriptMetadata(network: net, options: c.options,
                                                kptNames: TorchScriptMetadata.kptNames(in: checkpoint))
             let file = directory.appendingPathComponent("\(c.name).torchscript")
             try TorchScriptWriter.write(network: net, options: c.options, metadata: metadata, to: file)
-            print("TorchScriptReferenceTests \(c.name): loaded \(c.checkpoint) and wrote \(file.lastPathComponent) in "
+            print("TorchScriptReferenceTests \(c.name): loaded \(checkpointURL.lastPathComponent) and wrote \(file.lastPathComponent) in "
                   + String(format: "%.3f s", Date().timeIntervalSince(t0)))
             let x = try input(c.size ?? c.options.size, count: c.images)
             let inputURL = directory.appendingPathComponent("\(c.name)-input.npy")
             try NpyArray.write(shape: x.shape, values: x.toArray(), to: inputURL)
             var request: [String: Any] = [
                 "name": c.name, "torchscript": file.path, "input": inputURL.path, "torchvision": c.options.nms == true,
-                "reference": ["checkpoint": Fixtures.path(c.checkpoint), "args": c.reference, "per_image": c.perImage],
+                "reference": ["checkpoint": checkpointURL.path, "args": c.reference, "per_image": c.perImage],
             ]
             if let imgsz = c.predict { request["predict"] = ["imgsz": imgsz, "images": valImages.map(\.path)] }
             if c.swiftForward {
@@ -167,6 +176,8 @@ final class TorchScriptReferenceTests: XCTestCase {
     func testDynamicExportRunsAtAnotherSize() throws { try assertAgreement("dynamic", shape: [2, 56, 3150]) }
 
     func testDetectModel() throws { try assertAgreement("detect", shape: [2, 7, 2100]) }
+
+    func testP6ModelWithC2Blocks() throws { try assertAgreement("p6", shape: [2, 56, 2125]) }
 
     func testEmbeddedNMSMatchesTheReference() throws {
         try assertAgreement("nms", shape: [4, 300, 57])

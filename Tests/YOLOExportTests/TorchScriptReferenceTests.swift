@@ -40,13 +40,16 @@ final class TorchScriptReferenceTests: XCTestCase {
     private static let cases: [Case] = [
         // A trained YOLOv8n-pose at its training size, and a 12-keypoint (x, y only) model.
         Case(name: "overfit", checkpoint: "overfit-n-pose.pt", options: .init(imgsz: [416])),
-        Case(name: "k12d2", checkpoint: "tiny-k12d2-pose.pt", options: .init(imgsz: [640])),
+        Case(name: "k12d2", checkpoint: "tiny-k12d2-pose.pt", options: .init(imgsz: [640]), images: 2),
         // Anchors computed per call: runs at another size, like the reference's dynamic file.
         Case(name: "dynamic", checkpoint: "overfit-n-pose.pt", options: .init(imgsz: [416], dynamic: true),
              size: (320, 480), images: 2, reference: ["dynamic": true]),
         // Embedded NMS: [B, 300, 57] detections, every image of our batch processed.
         Case(name: "nms", checkpoint: "overfit-n-pose.pt", options: .init(imgsz: [416], nms: true),
              reference: ["nms": true], perImage: true, swiftForward: false, predict: 416),
+        // Both: NMS on a dynamic file at another size.
+        Case(name: "dynamic-nms", checkpoint: "overfit-n-pose.pt", options: .init(imgsz: [416], dynamic: true, nms: true),
+             size: (320, 480), images: 2, reference: ["dynamic": true, "nms": true], perImage: true, swiftForward: false),
         // A Detect head.
         Case(name: "detect", checkpoint: "tiny-detect.pt", options: .init(imgsz: [320]), images: 2, reference: ["imgsz": 320]),
         // P6: C2 blocks and a four-level head.
@@ -171,9 +174,11 @@ final class TorchScriptReferenceTests: XCTestCase {
 
     func testTrainedPoseModelAtItsTrainingSize() throws { try assertAgreement("overfit", shape: [4, 56, 3549]) }
 
-    func testTwoValueKeypointModel() throws { try assertAgreement("k12d2", shape: [4, 29, 8400]) }
+    func testTwoValueKeypointModel() throws { try assertAgreement("k12d2", shape: [2, 29, 8400]) }
 
     func testDynamicExportRunsAtAnotherSize() throws { try assertAgreement("dynamic", shape: [2, 56, 3150]) }
+
+    func testEmbeddedNMSOnADynamicFile() throws { try assertAgreement("dynamic-nms", shape: [2, 300, 57]) }
 
     func testDetectModel() throws { try assertAgreement("detect", shape: [2, 7, 2100]) }
 

@@ -32,7 +32,8 @@ let package = Package(
         .target(name: "YOLOData", dependencies: ["YOLOTensor", "CTurboJPEG", "CPNG", "CWebP"], swiftSettings: optimize),
         .target(name: "YOLOEngine", dependencies: ["YOLOModel", "YOLOData", "CFreeType"], swiftSettings: optimize),
         .target(name: "YOLOTrain", dependencies: ["YOLOEngine"], swiftSettings: optimize),
-        .target(name: "YOLOPose", dependencies: ["YOLOTrain", "YOLOEngine"], swiftSettings: optimize),
+        .target(name: "YOLOExport", dependencies: ["YOLOModel", "YOLOFormats"], swiftSettings: optimize),
+        .target(name: "YOLOPose", dependencies: ["YOLOTrain", "YOLOEngine", "YOLOExport"], swiftSettings: optimize),
         .target(name: "YOLOCLI", dependencies: ["YOLOEngine", "YOLOTrain"], swiftSettings: optimize),
         .executableTarget(name: "yolo", dependencies: ["YOLOCLI"]),
         .executableTarget(name: "YOLOBench", dependencies: ["YOLOModel"], path: "Benchmarks/YOLOBench",
@@ -45,6 +46,8 @@ let package = Package(
         .testTarget(name: "YOLOEngineTests", dependencies: ["YOLOEngine", "YOLOTestSupport"]),
         .testTarget(name: "YOLOTrainTests", dependencies: ["YOLOTrain", "YOLOTestSupport"]),
         .testTarget(name: "YOLOPoseTests", dependencies: ["YOLOPose", "YOLOTestSupport"]),
+        .testTarget(name: "YOLOExportTests",
+                    dependencies: ["YOLOExport", "YOLOModel", "YOLOData", "YOLOFormats", "YOLOTestSupport"]),
         .testTarget(name: "YOLOCLITests", dependencies: ["YOLOCLI", "YOLOEngine", "YOLOTestSupport"]),
     ],
     swiftLanguageModes: [.v5]

@@ -89,8 +89,10 @@ public final class TorchZipWriter {
     }
 
     /// Appends `version` and `.data/serialization_id`, then the central directory and end records.
-    public func finish() throws {
-        try addRecord("version", Data("3\n".utf8))
+    /// - Parameter version: the `version` record: "3\n" for `torch.save`; TorchScript archives record the file
+    ///   format version their operators need.
+    public func finish(version: String = "3\n") throws {
+        try addRecord("version", Data(version.utf8))
         try addRecord(".data/serialization_id", Data(serializationID().utf8))
         let directoryOffset = offset
         var directory = Bytes()

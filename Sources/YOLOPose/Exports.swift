@@ -1,6 +1,7 @@
 // `import YOLOPose` is all a user needs: the model, data, engine and training modules come with it.
 @_exported import YOLOData
 @_exported import YOLOEngine
+@_exported import YOLOExport
 @_exported import YOLOModel
 @_exported import YOLOTensor
 @_exported import YOLOTrain

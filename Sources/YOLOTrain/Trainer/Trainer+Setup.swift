@@ -22,8 +22,10 @@ extension Trainer {
         let scan = try scanTrainSplit()
         valImageCount = (try? LabelScanner.imageFiles(data.split(args.string("split") ?? "val")).count) ?? 0
         metrics = zeroMetrics
-        trainLoader = TrainLoader(scan: scan, imgsz: imgsz, batch: batchSize, stride: gs,
-                                  seed: UInt64(max(args.int("seed") ?? 0, 0)))
+        trainLoader = try makeTrainLoader(scan: scan, stride: gs)
+        if let shapes = trainLoader.rectShapes, !shapes.allSatisfy({ $0 == shapes[0] }) {
+            Log.warning("'rect=True' is incompatible with DataLoader shuffle, setting shuffle=False")
+        }
         let nb = trainLoader.count
         let nbs = args.int("nbs") ?? 64
         accumulate = max(Int((Double(nbs) / Double(batchSize)).rounded(.toNearestOrEven)), 1)
@@ -166,6 +168,24 @@ extension Trainer {
             return 16
         }
         return Int(b)
+    }
+
+    /// The augmenting train loader from the arguments (augmentation hyperparameters, rect, cache, seed, workers).
+    func makeTrainLoader(scan: DatasetScan, stride gs: Int) throws -> TrainLoader {
+        var augment = AugmentConfig { self.args.double($0) }
+        if case .list(let l) = args["scale"] {
+            let r = l.compactMap(\.double)
+            guard r.count == 2 else {
+                throw TrainError.invalidArgument(key: "scale", value: TrainArguments.pyStr(args["scale"]), reason: "scale must be a number or a [min, max] pair")
+            }
+            augment.scaleRange = r
+        }
+        let nb = (scan.images.count + batchSize - 1) / batchSize
+        return try TrainLoader(scan: scan, imgsz: imgsz, batch: batchSize, stride: gs,
+                               seed: UInt64(max(args.int("seed") ?? 0, 0)), augment: augment, flipIdx: data.flipIdx,
+                               rect: args.bool("rect"), cache: ImageCacheMode(argument: TrainArguments.pyStr(args["cache"])),
+                               workers: max(1, min(loaderWorkers, nb)),
+                               prefix: "\u{1B}[34m\u{1B}[1mtrain: \u{1B}[0m", log: log)
     }
 
     /// Scans the train split (label checks and cache as validation does), applying `fraction` and `classes`.

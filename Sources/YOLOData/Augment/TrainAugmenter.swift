@@ -49,37 +49,51 @@ public struct TrainAugmenter: Sendable {
         format = FormatSample(bgr: c.bgr)
     }
 
+    /// The steps `plan` reports to its observer, after each one (whether it changed the sample or not).
+    public enum Stage: String, Sendable {
+        case mosaic, perspective, mixup, cutmix, hsv, flipud, fliplr
+    }
+
     /// Plans dataset sample `index`. `geometry(i)` gives image i as loaded (labels in its pixels, rect shape set in
-    /// rect training); `count` is the dataset size.
+    /// rect training); `count` is the dataset size. `observe` sees the sample after every step (tests), including
+    /// the steps of the second image of MixUp and CutMix, in order.
     public func plan<R: AugmentRandom>(index: Int, count: Int, geometry: (Int) -> SampleGeometry,
-                                       buffer: inout MosaicBuffer, random: inout R) -> PlannedSample {
+                                       buffer: inout MosaicBuffer, random: inout R,
+                                       observe: ((Stage, SampleGeometry, ImageRecipe) -> Void)? = nil) -> PlannedSample {
         buffer.load(index)
-        var (g, recipe) = preTransform(index, count: count, geometry: geometry, buffer: &buffer, random: &random)
+        var (g, recipe) = preTransform(index, count: count, geometry: geometry, buffer: &buffer, random: &random,
+                                       observe: observe)
         if mixUp.applies(&random) {
             let j = random.randint(count)
             buffer.load(j)
-            let (g2, r2) = preTransform(j, count: count, geometry: geometry, buffer: &buffer, random: &random)
+            let (g2, r2) = preTransform(j, count: count, geometry: geometry, buffer: &buffer, random: &random,
+                                        observe: observe)
             let ratio = mixUp.drawRatio(&random)
             g = mixUp.combine(g, g2)
             recipe = .mixUp(recipe, r2, ratio: ratio)
         }
+        observe?(.mixup, g, recipe)
         if cutMix.applies(&random) {
             let j = random.randint(count)
             buffer.load(j)
-            let (g2, r2) = preTransform(j, count: count, geometry: geometry, buffer: &buffer, random: &random)
+            let (g2, r2) = preTransform(j, count: count, geometry: geometry, buffer: &buffer, random: &random,
+                                        observe: observe)
             let areas = cutMix.drawAreas(width: g.width, height: g.height, &random)
             if let pick = cutMix.select(areas: areas, sample: g, donor: g2, &random) {
                 g = cutMix.combine(g, donor: g2, area: pick.area, objects: pick.objects)
                 recipe = .cutMix(recipe, r2, area: pick.area)
             }
         }
+        observe?(.cutmix, g, recipe)
         if let gains = hsv.draw(&random) {
             recipe = .hsv(recipe, lut: RandomHSV.lut(gains: gains))
         }
+        observe?(.hsv, g, recipe)
         for flip in [flipUD, flipLR] {
             let on = flip.draw(&random)
             g = flip.apply(g, flip: on)
             if on { recipe = .flip(recipe, horizontal: flip.horizontal) }
+            observe?(flip.horizontal ? .fliplr : .flipud, g, recipe)
         }
         let reverse = format.drawReverse(&random)
         return PlannedSample(geometry: g, recipe: recipe, reverseChannels: reverse)
@@ -87,7 +101,8 @@ public struct TrainAugmenter: Sendable {
 
     /// Mosaic (when its draw says so) and RandomPerspective of dataset image `index`.
     func preTransform<R: AugmentRandom>(_ index: Int, count: Int, geometry: (Int) -> SampleGeometry,
-                                        buffer: inout MosaicBuffer, random: inout R) -> (SampleGeometry, ImageRecipe) {
+                                        buffer: inout MosaicBuffer, random: inout R,
+                                        observe: ((Stage, SampleGeometry, ImageRecipe) -> Void)?) -> (SampleGeometry, ImageRecipe) {
         var g = geometry(index)
         var recipe = ImageRecipe.loaded(index: index)
         if mosaic.applies(&random) {
@@ -102,11 +117,13 @@ public struct TrainAugmenter: Sendable {
             g = mosaic.combine(tiles, layout: layout)
             recipe = .mosaic(tiles: ([index] + partners).map { .loaded(index: $0) }, layout: layout)
         }
+        observe?(.mosaic, g, recipe)
         let d = perspective.draw(&random)
         let out = RandomPerspective.outputSize(g, imgsz: imgsz)
         let M = RandomPerspective.matrix(d, input: (g.width, g.height), output: out)
         g = perspective.transform(g, matrix: M, scale: d.scale, output: out)
         recipe = .warp(recipe, matrix: M, width: out.w, height: out.h, perspective: perspective.perspective != 0)
+        observe?(.perspective, g, recipe)
         return (g, recipe)
     }
 }

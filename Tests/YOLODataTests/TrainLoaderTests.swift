@@ -5,10 +5,11 @@ import YOLOTestSupport
 
 /// The augmenting loader: reproducible batches, background workers, caches, close_mosaic, rect, unreadable images.
 final class TrainLoaderTests: XCTestCase {
-    private func loader(_ scan: DatasetScan, seed: UInt64 = 0, workers: Int = 2, cache: ImageCacheMode = .none,
-                        rect: Bool = false, npy: URL? = nil, config: AugmentConfig = AugmentConfig(),
+    private func loader(_ scan: DatasetScan, imgsz: Int = 64, seed: UInt64 = 0, workers: Int = 2,
+                        cache: ImageCacheMode = .none, rect: Bool = false, npy: URL? = nil,
+                        config: AugmentConfig = AugmentConfig(),
                         log: @escaping (String) -> Void = { _ in }) throws -> TrainLoader {
-        try TrainLoader(scan: scan, imgsz: 64, batch: 3, seed: seed, augment: config,
+        try TrainLoader(scan: scan, imgsz: imgsz, batch: 3, seed: seed, augment: config,
                         flipIdx: [0, 2, 1, 4, 3, 6, 5, 8, 7, 10, 9, 12, 11, 14, 13, 16, 15], rect: rect, cache: cache,
                         workers: workers, npyDirectory: npy, log: log)
     }
@@ -51,16 +52,23 @@ final class TrainLoaderTests: XCTestCase {
         XCTAssertEqual(l.augmenter.config.fliplr, 0.5)
         let b = l.loadBatch([0, 1, 2], epoch: 0, batchIndex: 0)
         XCTAssertEqual(b.shape.h, 64)
-        // Rect: aspect-ratio order, batch shapes, no shuffle when shapes differ.
-        let r = try loader(scan, rect: true)
-        XCTAssertEqual(r.batches(epoch: 0), r.batches(epoch: 1))
+        // Rect: aspect-ratio order, batch shapes, no shuffle when shapes differ (at 64 px every shape is 64 × 64,
+        // and batches are shuffled as usual).
+        let r = try loader(scan, imgsz: 160, rect: true)
+        XCTAssertEqual(r.batches(epoch: 0), [[0, 1, 2], [3, 4, 5], [6, 7]])
+        XCTAssertEqual(r.batches(epoch: 1), r.batches(epoch: 0))
         XCTAssertEqual(r.augmenter.config.mosaic, 0)
+        var shapes: [[Int]] = []
         for idx in r.batches(epoch: 0) {
             let batch = r.loadBatch(idx, epoch: 0, batchIndex: 0)
             let shape = r.rectShapes![idx[0]]
             XCTAssertEqual([batch.shape.h, batch.shape.w], [shape.h, shape.w])
-            XCTAssertTrue(shape.h % 32 == 0 && shape.w % 32 == 0 && max(shape.h, shape.w) == 64)
+            XCTAssertTrue(shape.h % 32 == 0 && shape.w % 32 == 0 && max(shape.h, shape.w) == 160)
+            shapes.append([shape.h, shape.w])
         }
+        XCTAssertEqual(shapes, [[128, 160], [160, 128], [160, 128]])
+        let square = try loader(scan, rect: true)
+        XCTAssertNotEqual(square.batches(epoch: 0), square.batches(epoch: 1))
     }
 
     /// cache=disk never writes into a read-only image folder: the .npy files go to the cache folder and are read
@@ -119,5 +127,37 @@ final class TrainLoaderTests: XCTestCase {
         let b2 = l.loadBatch([1, 2], epoch: 0, batchIndex: 1)
         XCTAssertEqual(b2.samples.count, 1)
         XCTAssertEqual(lines.filter { $0.contains("broken.jpg") }.count, 1, "\(lines)")
+    }
+
+    /// Loader throughput at 640 with the default pipeline (mosaic, perspective, HSV, flips), batch 16:
+    /// `YOLO_BENCH_LOADER=1 swift test … --filter TrainLoaderTests/testThroughput640`.
+    func testThroughput640() throws {
+        try XCTSkipUnless(ProcessInfo.processInfo.environment["YOLO_BENCH_LOADER"] == "1", "benchmark")
+        let scan = try augmentScan(self)
+        var t = Date()
+        var decoded = 0
+        for _ in 0..<3 {
+            for item in scan.images {
+                let raw = try ImageIO.read(item.url)
+                let sh = loadedImageShape(h0: raw.height, w0: raw.width, imgsz: 640)
+                _ = raw.resized(width: sh.w, height: sh.h)
+                decoded += 1
+            }
+        }
+        let decodeRate = Double(decoded) / Date().timeIntervalSince(t)
+        for workers in [1, 2] {
+            let l = try TrainLoader(scan: scan, imgsz: 640, batch: 16, seed: 0, flipIdx: [0, 2, 1, 4, 3, 6, 5, 8, 7, 10, 9, 12, 11, 14, 13, 16, 15],
+                                    workers: workers, log: { _ in })
+            _ = l.loadBatch(Array(0..<8), epoch: 0, batchIndex: 0)
+            t = Date()
+            var n = 0
+            for epoch in 1...12 {
+                let s = l.stream(epoch: epoch)
+                for i in 0..<s.count { n += s.batch(i).samples.count }
+                s.cancel()
+            }
+            let rate = Double(n) / Date().timeIntervalSince(t)
+            print(String(format: "loader 640 mosaic, %d worker(s): %.1f images/s with cached images; decode+resize %.1f images/s", workers, rate, decodeRate))
+        }
     }
 }

@@ -13,13 +13,14 @@ final class TrainAugmentationTests: XCTestCase {
         let work = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("aug-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: work) }
         let yaml = try Fixtures.writeCoco8PoseYAML(in: work)
-        let net = try YOLONetwork.load(Fixtures.path("rand-n-pose.pt"))
         var lines: [String] = []
-        let result = try net.train(data: yaml, epochs: 2, imgsz: 64, batch: 2,
-                                   arguments: [("project", .string(work.path)), ("name", .string("aug")),
-                                               ("close_mosaic", .int(1)), ("mixup", .double(0.5)),
-                                               ("degrees", .double(10)), ("val", .bool(false)), ("workers", .int(2))],
-                                   log: { lines.append($0) })
+        let overrides: [(key: String, value: ConfigNode)] = [
+            ("model", .string(Fixtures.path("tiny-pose.yaml"))), ("data", .string(yaml)), ("epochs", .int(2)),
+            ("imgsz", .int(64)), ("batch", .int(2)), ("project", .string(work.path)), ("name", .string("aug")),
+            ("close_mosaic", .int(1)), ("mixup", .double(0.5)), ("degrees", .double(10)), ("val", .bool(false)),
+            ("workers", .int(2)), ("pretrained", .bool(false))]
+        let trainer = try Trainer(defaults: TrainArguments.defaults, overrides: overrides, log: { lines.append($0) })
+        let result = try trainer.train()
         XCTAssertEqual(result.epochsCompleted, 2)
         XCTAssertEqual(lines.filter { $0 == "Closing dataloader mosaic" }.count, 1)
         let closeLine = lines.firstIndex(of: "Closing dataloader mosaic")!

@@ -11,11 +11,19 @@
 #include <math.h>
 #include <pthread.h>
 
+/* Exactness needs every multiply-add not written as fmaf() left unfused: clang honours this pragma (GCC ignores it
+   and needs -ffp-contract=off). */
 #pragma STDC FP_CONTRACT OFF
 
 #define HSV_BLOCK 32
 
 static int sdiv_table[256], hdiv_table[256];
+/* The vector block's per-channel inputs, computed once with the block's own float operations: the fraction f,
+   1 − f and the sector of every hue, and s/255, v/255 of every byte. */
+static float hue_frac[256], hue_frac1[256], unit[256];
+static uint8_t hue_sector[256];
+/* Which of t0…t3 each output channel takes in each sector (b, g, r). */
+static const uint8_t pick_b[6] = {1, 1, 3, 0, 0, 2}, pick_g[6] = {3, 0, 0, 2, 1, 1}, pick_r[6] = {0, 2, 1, 1, 3, 0};
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
 static void fill_tables(void) {
@@ -23,6 +31,15 @@ static void fill_tables(void) {
     for (int i = 1; i < 256; i++) {
         sdiv_table[i] = (int)lrint((255 << 12) / (1. * i));
         hdiv_table[i] = (int)lrint((180 << 12) / (6. * i));
+    }
+    for (int i = 0; i < 256; i++) {
+        float h = (float)i * (6.0f / 180.0f);
+        float pre = (float)(int)h;
+        float sec = pre - (float)(int)(pre * (1.0f / 6.0f)) * 6.0f;
+        hue_frac[i] = h - pre;
+        hue_frac1[i] = 1.f - hue_frac[i];
+        hue_sector[i] = (uint8_t)sec;
+        unit[i] = (float)i * (1.0f / 255.0f);
     }
 }
 
@@ -55,20 +72,16 @@ static inline uint8_t round_u8(float x) {
     return (uint8_t)(q < 0 ? 0 : q > 255 ? 255 : q);
 }
 
-/* OpenCV's vector-block HSV → BGR. */
+/* OpenCV's vector-block HSV → BGR: h·(6/180) split into sector and fraction f (by truncation), s and v scaled by
+   1/255, t = (v, v·(1 − s), v·fma(−s, f, 1), v·fma(−s, 1 − f, 1)), each channel picks its t by sector, ×255,
+   truncated. The sector, pre − 6·trunc(pre/6), is 0…5 for every byte. */
 static inline __attribute__((always_inline)) void hsv_to_bgr_block(int hi, int si, int vi, uint8_t *o) {
-    float h = (float)hi * (6.0f / 180.0f);
-    float s = (float)si * (1.0f / 255.0f), v = (float)vi * (1.0f / 255.0f);
-    float pre = (float)(int)h;
-    h = h - pre;
-    float t0 = v, t1 = v * (1.f - s), t2 = v * fmaf(-s, h, 1.f), t3 = v * fmaf(-s, 1.f - h, 1.f);
-    float sec = pre - (float)(int)(pre * (1.0f / 6.0f)) * 6.0f;
-    float b = sec < 2 ? t1 : sec == 2 ? t3 : sec == 3 ? t0 : sec == 4 ? t0 : t2;
-    float g = sec < 1 ? t3 : sec == 1 ? t0 : sec == 2 ? t0 : sec == 3 ? t2 : t1;
-    float r = sec < 1 ? t0 : sec == 1 ? t2 : sec == 2 ? t1 : sec == 3 ? t1 : sec == 4 ? t3 : t0;
-    o[0] = trunc_u8(b * 255.f);
-    o[1] = trunc_u8(g * 255.f);
-    o[2] = trunc_u8(r * 255.f);
+    float s = unit[si], v = unit[vi];
+    float t[4] = {v, v * (1.f - s), v * fmaf(-s, hue_frac[hi], 1.f), v * fmaf(-s, hue_frac1[hi], 1.f)};
+    int sec = hue_sector[hi];
+    o[0] = trunc_u8(t[pick_b[sec]] * 255.f);
+    o[1] = trunc_u8(t[pick_g[sec]] * 255.f);
+    o[2] = trunc_u8(t[pick_r[sec]] * 255.f);
 }
 
 /* OpenCV's scalar HSV → BGR (row tails). */
@@ -130,6 +143,7 @@ void yk_bgr_to_hsv_u8c3(const uint8_t *src, uint8_t *dst, int64_t n) {
 }
 
 void yk_hsv_to_bgr_u8c3(const uint8_t *src, uint8_t *dst, int h, int w) {
+    init_tables();
     int vend = w - w % HSV_BLOCK;
     for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++) {

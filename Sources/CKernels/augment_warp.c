@@ -14,7 +14,11 @@
    Fused multiply-adds are written explicitly and contraction is off for everything else. */
 #include "ckernels.h"
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
+/* Exactness needs every multiply-add not written as fmaf() left unfused: clang honours this pragma (GCC ignores it
+   and needs -ffp-contract=off). */
 #pragma STDC FP_CONTRACT OFF
 
 #define VECTOR_WIDTH 16
@@ -92,6 +96,70 @@ static void perspective_inverse(const double *s, float *m) {
     for (int i = 0; i < 9; i++) m[i] = (float)M[i];
 }
 
+/* Rows of an axis-aligned warp (m1 = m3 = 0: no rotation or shear, the default augmentation): the source column
+   of every output column is the same on every row, so ix and a are computed once per column with the very same
+   float operations, and each row only adds its iy and b. */
+static inline __attribute__((always_inline))
+void warp_axis_aligned(const uint8_t *src, int sh, int sw, const float *m, uint8_t *dst, int dh, int dw,
+                       uint8_t border, int *col_ix, float *col_a) {
+    int vend = dw - dw % VECTOR_WIDTH;
+    float rx = 0.f * m[1] + m[2];
+    for (int x = 0; x < dw; x++) {
+        float xf = (float)x;
+        float sx = x < vend ? fmaf(m[0], xf, rx) : fmaf(xf, m[0], 0.f * m[1]) + m[2];
+        if (!(sx > -2147483520.f && sx < 2147483520.f)) { col_ix[x] = -2; col_a[x] = 0; continue; }
+        float fx = floorf(sx);
+        int ix = (int)fx;
+        col_ix[x] = (ix < -1 || ix >= sw) ? -2 : ix;
+        col_a[x] = sx - fx;
+    }
+    float bv = (float)border;
+    for (int y = 0; y < dh; y++) {
+        float yf = (float)y;
+        float ym4 = yf * m[4];
+        float ry = ym4 + m[5];
+        uint8_t *row = dst + (size_t)y * dw * 3;
+        /* sy is the same for every column: fma(m3 = 0, x, ry) = ry, and the tail's fma(x, 0, y·m4) + m5 too. */
+        float sy = fmaf(m[3], 0.f, ry);
+        int iy;
+        float b;
+        if (!(sy > -2147483520.f && sy < 2147483520.f) || floorf(sy) < -1.f || floorf(sy) >= (float)sh) {
+            memset(row, border, (size_t)dw * 3);
+            continue;
+        }
+        float fy = floorf(sy);
+        iy = (int)fy;
+        b = sy - fy;
+        int in0y = iy >= 0, in1y = iy + 1 < sh;
+        const uint8_t *r0 = src + (size_t)(in0y ? iy : 0) * sw * 3;
+        const uint8_t *r1 = src + (size_t)(in1y ? iy + 1 : 0) * sw * 3;
+        for (int x = 0; x < dw; x++) {
+            int ix = col_ix[x];
+            uint8_t *o = row + (size_t)x * 3;
+            if (ix == -2) { o[0] = o[1] = o[2] = border; continue; }
+            float a = col_a[x];
+            if (in0y && in1y && ix >= 0 && ix < sw - 1) {
+                const uint8_t *p0 = r0 + (size_t)ix * 3, *p1 = r1 + (size_t)ix * 3;
+                for (int c = 0; c < 3; c++) {
+                    float q00 = p0[c], q01 = p0[c + 3], q10 = p1[c], q11 = p1[c + 3];
+                    float v0 = fmaf(a, q01 - q00, q00), v1 = fmaf(a, q11 - q10, q10);
+                    o[c] = sat_round(fmaf(b, v1 - v0, v0));
+                }
+                continue;
+            }
+            int in0x = ix >= 0, in1x = ix + 1 < sw;
+            for (int c = 0; c < 3; c++) {
+                float q00 = (in0y && in0x) ? r0[(size_t)ix * 3 + c] : bv;
+                float q01 = (in0y && in1x) ? r0[(size_t)(ix + 1) * 3 + c] : bv;
+                float q10 = (in1y && in0x) ? r1[(size_t)ix * 3 + c] : bv;
+                float q11 = (in1y && in1x) ? r1[(size_t)(ix + 1) * 3 + c] : bv;
+                float v0 = fmaf(a, q01 - q00, q00), v1 = fmaf(a, q11 - q10, q10);
+                o[c] = sat_round(fmaf(b, v1 - v0, v0));
+            }
+        }
+    }
+}
+
 static inline __attribute__((always_inline))
 void warp_affine_body(const uint8_t *src, int sh, int sw, const float *m, uint8_t *dst, int dh, int dw,
                       uint8_t border) {
@@ -142,6 +210,15 @@ static void warp_affine_soft(const uint8_t *s, int sh, int sw, const float *m, u
     warp_affine_body(s, sh, sw, m, d, dh, dw, b);
 }
 __attribute__((target("avx2,fma")))
+static void warp_aligned_fma(const uint8_t *s, int sh, int sw, const float *m, uint8_t *d, int dh, int dw, uint8_t b,
+                             int *ci, float *ca) {
+    warp_axis_aligned(s, sh, sw, m, d, dh, dw, b, ci, ca);
+}
+static void warp_aligned_soft(const uint8_t *s, int sh, int sw, const float *m, uint8_t *d, int dh, int dw, uint8_t b,
+                              int *ci, float *ca) {
+    warp_axis_aligned(s, sh, sw, m, d, dh, dw, b, ci, ca);
+}
+__attribute__((target("avx2,fma")))
 static void warp_persp_fma(const uint8_t *s, int sh, int sw, const float *m, uint8_t *d, int dh, int dw, uint8_t b) {
     warp_perspective_body(s, sh, sw, m, d, dh, dw, b);
 }
@@ -164,6 +241,17 @@ void yk_warp_affine_u8c3(const uint8_t *src, int sh, int sw, const double *forwa
                          uint8_t border) {
     float m[6];
     affine_inverse(forward, m);
+    if (m[1] == 0.f && m[3] == 0.f && dw > 0) {
+        int *ci = malloc((size_t)dw * sizeof(int));
+        float *ca = malloc((size_t)dw * sizeof(float));
+        if (ci && ca) {
+            if (yk_cpu_has_fma()) warp_aligned_fma(src, sh, sw, m, dst, dh, dw, border, ci, ca);
+            else warp_aligned_soft(src, sh, sw, m, dst, dh, dw, border, ci, ca);
+            free(ci); free(ca);
+            return;
+        }
+        free(ci); free(ca);
+    }
     if (yk_cpu_has_fma()) warp_affine_fma(src, sh, sw, m, dst, dh, dw, border);
     else warp_affine_soft(src, sh, sw, m, dst, dh, dw, border);
 }

@@ -193,13 +193,17 @@ extension Trainer {
         let entries = data.split("train")
         guard !entries.isEmpty else { throw TrainError.noTrainingImages("'\(data.yamlURL.path)' (no 'train' split)") }
         try DatasetDownload.ensure(entries, data: data)
-        var scan = try LabelScanner.scan(imageDirOrList: entries, kptShape: data.kptShape, nc: data.nc,
-                                         singleCls: args.bool("single_cls"), log: log)
-        log("\u{1B}[34m\u{1B}[1mtrain: \u{1B}[0mScanning \(entries.joined(separator: ", "))... \(scan.summary)")
-        if let f = args.double("fraction"), f != 1 {
-            let keep = f <= 1 ? Int((Double(scan.images.count) * f).rounded(.toNearestOrEven)) : Int(f)
-            scan.images = Array(scan.images.prefix(max(keep, 0)))
+        // fraction: the first max(1, round(N·f)) image files (an int is a count), taken before the scan as the
+        // reference takes them from its sorted file list.
+        var limit: Int?
+        switch args["fraction"] {
+        case .int(let n) where n != 1: limit = n   // an int 1 means all, as 1.0
+        case .double(let f) where f != 1: limit = max(1, Int((Double(try LabelScanner.imageFiles(entries).count) * f).rounded(.toNearestOrEven)))
+        default: break
         }
+        var scan = try LabelScanner.scan(imageDirOrList: entries, kptShape: data.kptShape, nc: data.nc,
+                                         singleCls: args.bool("single_cls"), limit: limit, log: log)
+        log("\u{1B}[34m\u{1B}[1mtrain: \u{1B}[0mScanning \(entries.joined(separator: ", "))... \(scan.summary)")
         if case .list(let l) = args["classes"] {
             let keep = Set(l.compactMap(\.int))
             for i in scan.images.indices { scan.images[i].labels.removeAll { !keep.contains($0.cls) } }

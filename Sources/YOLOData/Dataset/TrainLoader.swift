@@ -64,7 +64,7 @@ public final class TrainLoader: @unchecked Sendable {
                                        rect: rect)
         let n = scan.images.count
         store = TrainImageStore(scan: scan, imgsz: imgsz, mode: cache,
-                                capacity: min(n, batch * 8, 1000) + 16 * batch * self.workers, npyFallback: npyDirectory)
+                                capacity: min(n, batch * 8, 1000) + 4 * batch * self.workers, npyFallback: npyDirectory)
         store.prepare(prefix: prefix, log: log)
         buffer = MosaicBuffer(datasetCount: n, batchSize: batch, enabled: store.mode != .ram)
     }

@@ -11,7 +11,7 @@ import YOLOTensor
 ///
 /// Every sample has its own generator, seeded from (seed, epoch, position), and samples are planned in order, so a
 /// given seed gives the same batches with any number of workers. An image that fails to load is reported once and
-/// its sample left out of the batch; training goes on.
+/// its sample left out of the batch; training goes on. `keypointCount` defaults to the labels' (K of kpt_shape).
 public final class TrainLoader: @unchecked Sendable {
     public let scan: DatasetScan
     public let imgsz: Int
@@ -37,7 +37,7 @@ public final class TrainLoader: @unchecked Sendable {
     private var reported: Set<String> = []
 
     public init(scan: DatasetScan, imgsz: Int, batch: Int, stride: Int = 32, seed: UInt64 = 0,
-                augment: AugmentConfig = AugmentConfig(), flipIdx: [Int]?, rect: Bool = false,
+                augment: AugmentConfig = AugmentConfig(), keypointCount: Int? = nil, flipIdx: [Int]?, rect: Bool = false,
                 cache: ImageCacheMode = .none, workers: Int = 2, npyDirectory: URL? = nil, prefix: String = "",
                 log: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) throws {
         precondition(imgsz > 0 && batch > 0 && stride > 0, "TrainLoader: imgsz, batch and stride must be positive")
@@ -51,7 +51,8 @@ public final class TrainLoader: @unchecked Sendable {
         self.workers = max(1, workers)
         self.flipIdx = flipIdx
         self.log = log
-        keypointCount = scan.images.first { !$0.labels.isEmpty }?.labels[0].keypoints.count ?? (flipIdx?.count ?? 0)
+        self.keypointCount = keypointCount
+            ?? scan.images.first { !$0.labels.isEmpty }?.labels[0].keypoints.count ?? (flipIdx?.count ?? 0)
         if rect {
             let r = TrainLoader.rectangles(scan, imgsz: imgsz, batch: batch, stride: stride)
             order = r.order
@@ -60,8 +61,8 @@ public final class TrainLoader: @unchecked Sendable {
             order = Array(scan.images.indices)
             rectShapes = nil
         }
-        augmenter = try TrainAugmenter(imgsz: imgsz, config: augment, keypointCount: keypointCount, flipIdx: flipIdx,
-                                       rect: rect)
+        augmenter = try TrainAugmenter(imgsz: imgsz, config: augment, keypointCount: self.keypointCount,
+                                       flipIdx: flipIdx, rect: rect)
         let n = scan.images.count
         store = TrainImageStore(scan: scan, imgsz: imgsz, mode: cache,
                                 capacity: min(n, batch * 8, 1000) + 4 * batch * self.workers, npyFallback: npyDirectory)

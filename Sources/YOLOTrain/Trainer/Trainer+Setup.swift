@@ -182,7 +182,8 @@ extension Trainer {
         }
         let nb = (scan.images.count + batchSize - 1) / batchSize
         return try TrainLoader(scan: scan, imgsz: imgsz, batch: batchSize, stride: gs,
-                               seed: UInt64(max(args.int("seed") ?? 0, 0)), augment: augment, flipIdx: data.flipIdx,
+                               seed: UInt64(max(args.int("seed") ?? 0, 0)), augment: augment,
+                               keypointCount: data.kptShape[0], flipIdx: data.flipIdx,
                                rect: args.bool("rect"), cache: ImageCacheMode(argument: TrainArguments.pyStr(args["cache"])),
                                workers: max(1, min(loaderWorkers, nb)),
                                prefix: "\u{1B}[34m\u{1B}[1mtrain: \u{1B}[0m", log: log)

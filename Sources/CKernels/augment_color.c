@@ -22,6 +22,7 @@ static int sdiv_table[256], hdiv_table[256];
    1 − f and the sector of every hue, and s/255, v/255 of every byte. */
 static float hue_frac[256], hue_frac1[256], unit[256];
 static uint8_t hue_sector[256];
+static int hue_sector32[256];
 /* Which of t0…t3 each output channel takes in each sector (b, g, r). */
 static const uint8_t pick_b[6] = {1, 1, 3, 0, 0, 2}, pick_g[6] = {3, 0, 0, 2, 1, 1}, pick_r[6] = {0, 2, 1, 1, 3, 0};
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
@@ -39,6 +40,7 @@ static void fill_tables(void) {
         hue_frac[i] = h - pre;
         hue_frac1[i] = 1.f - hue_frac[i];
         hue_sector[i] = (uint8_t)sec;
+        hue_sector32[i] = (int)sec;
         unit[i] = (float)i * (1.0f / 255.0f);
     }
 }
@@ -107,12 +109,74 @@ static inline __attribute__((always_inline)) void hsv_to_bgr_tail(int hi, int si
     o[2] = round_u8(r * 255.f);
 }
 
+/* The vector-block part of a row, 8 pixels at a time with AVX2: the same integer and float32 operations as the
+   scalar code lane by lane (table lookups become gathers), so the same bytes. `lut32` is the 768-entry table as
+   int32. */
+#include <immintrin.h>
+__attribute__((target("avx2,fma")))
+static void hsv_lut_block_avx2(uint8_t *p, int n, const int *lut32) {
+    const __m256i half = _mm256_set1_epi32(1 << 11), h180 = _mm256_set1_epi32(180), zero = _mm256_setzero_si256();
+    const __m256 one = _mm256_set1_ps(1.f), k255 = _mm256_set1_ps(255.f);
+    for (int x = 0; x + 8 <= n; x += 8, p += 24) {
+        int32_t bi[8], gi[8], ri[8];
+        for (int i = 0; i < 8; i++) { bi[i] = p[3 * i]; gi[i] = p[3 * i + 1]; ri[i] = p[3 * i + 2]; }
+        __m256i b = _mm256_loadu_si256((const __m256i *)bi), g = _mm256_loadu_si256((const __m256i *)gi),
+                r = _mm256_loadu_si256((const __m256i *)ri);
+        __m256i mx = _mm256_max_epi32(b, _mm256_max_epi32(g, r)), mn = _mm256_min_epi32(b, _mm256_min_epi32(g, r));
+        __m256i diff = _mm256_sub_epi32(mx, mn);
+        __m256i vr = _mm256_cmpeq_epi32(mx, r), vg = _mm256_cmpeq_epi32(mx, g);
+        __m256i s = _mm256_srai_epi32(_mm256_add_epi32(_mm256_mullo_epi32(diff, _mm256_i32gather_epi32(sdiv_table, mx, 4)), half), 12);
+        __m256i d2 = _mm256_add_epi32(diff, diff), d4 = _mm256_add_epi32(d2, d2);
+        __m256i hg = _mm256_sub_epi32(g, b);
+        __m256i hb = _mm256_add_epi32(_mm256_sub_epi32(b, r), d2);
+        __m256i hr = _mm256_add_epi32(_mm256_sub_epi32(r, g), d4);
+        __m256i h = _mm256_add_epi32(_mm256_and_si256(vr, hg),
+                                     _mm256_andnot_si256(vr, _mm256_add_epi32(_mm256_and_si256(vg, hb), _mm256_andnot_si256(vg, hr))));
+        h = _mm256_srai_epi32(_mm256_add_epi32(_mm256_mullo_epi32(h, _mm256_i32gather_epi32(hdiv_table, diff, 4)), half), 12);
+        h = _mm256_add_epi32(h, _mm256_and_si256(_mm256_cmpgt_epi32(zero, h), h180));
+        __m256i hh = _mm256_i32gather_epi32(lut32, h, 4);
+        __m256i ss = _mm256_i32gather_epi32(lut32 + 256, s, 4);
+        __m256i vv = _mm256_i32gather_epi32(lut32 + 512, mx, 4);
+        __m256 sf = _mm256_i32gather_ps(unit, ss, 4), vf = _mm256_i32gather_ps(unit, vv, 4);
+        __m256 f = _mm256_i32gather_ps(hue_frac, hh, 4), f1 = _mm256_i32gather_ps(hue_frac1, hh, 4);
+        __m256i sec = _mm256_i32gather_epi32(hue_sector32, hh, 4);
+        __m256 t0 = vf, t1 = _mm256_mul_ps(vf, _mm256_sub_ps(one, sf));
+        __m256 t2 = _mm256_mul_ps(vf, _mm256_fnmadd_ps(sf, f, one)), t3 = _mm256_mul_ps(vf, _mm256_fnmadd_ps(sf, f1, one));
+        __m256 m[6];
+        for (int k = 0; k < 6; k++) m[k] = _mm256_castsi256_ps(_mm256_cmpeq_epi32(sec, _mm256_set1_epi32(k)));
+        __m256 B = t1;
+        B = _mm256_blendv_ps(B, t3, m[2]);
+        B = _mm256_blendv_ps(B, t0, _mm256_or_ps(m[3], m[4]));
+        B = _mm256_blendv_ps(B, t2, m[5]);
+        __m256 G = t1;
+        G = _mm256_blendv_ps(G, t3, m[0]);
+        G = _mm256_blendv_ps(G, t0, _mm256_or_ps(m[1], m[2]));
+        G = _mm256_blendv_ps(G, t2, m[3]);
+        __m256 R = t0;
+        R = _mm256_blendv_ps(R, t2, m[1]);
+        R = _mm256_blendv_ps(R, t1, _mm256_or_ps(m[2], m[3]));
+        R = _mm256_blendv_ps(R, t3, m[4]);
+        int32_t ob[8], og[8], orr[8];
+        _mm256_storeu_si256((__m256i *)ob, _mm256_cvttps_epi32(_mm256_mul_ps(B, k255)));
+        _mm256_storeu_si256((__m256i *)og, _mm256_cvttps_epi32(_mm256_mul_ps(G, k255)));
+        _mm256_storeu_si256((__m256i *)orr, _mm256_cvttps_epi32(_mm256_mul_ps(R, k255)));
+        for (int i = 0; i < 8; i++) {
+            p[3 * i] = (uint8_t)ob[i]; p[3 * i + 1] = (uint8_t)og[i]; p[3 * i + 2] = (uint8_t)orr[i];
+        }
+    }
+}
+
 static inline __attribute__((always_inline))
-void hsv_lut_body(uint8_t *img, int h, int w, const uint8_t *lut) {
+void hsv_lut_body(uint8_t *img, int h, int w, const uint8_t *lut, const int *lut32) {
     int vend = w - w % HSV_BLOCK;
     for (int y = 0; y < h; y++) {
         uint8_t *row = img + (size_t)y * w * 3;
-        for (int x = 0; x < w; x++) {
+        int x = 0;
+        if (lut32) {
+            hsv_lut_block_avx2(row, vend, lut32);
+            x = vend;
+        }
+        for (; x < w; x++) {
             uint8_t *p = row + (size_t)x * 3;
             int hh, ss, vv;
             bgr_to_hsv(p, &hh, &ss, &vv);
@@ -124,8 +188,12 @@ void hsv_lut_body(uint8_t *img, int h, int w, const uint8_t *lut) {
 }
 
 __attribute__((target("avx2,fma")))
-static void hsv_lut_fma(uint8_t *img, int h, int w, const uint8_t *lut) { hsv_lut_body(img, h, w, lut); }
-static void hsv_lut_soft(uint8_t *img, int h, int w, const uint8_t *lut) { hsv_lut_body(img, h, w, lut); }
+static void hsv_lut_fma(uint8_t *img, int h, int w, const uint8_t *lut) {
+    int lut32[768];
+    for (int i = 0; i < 768; i++) lut32[i] = lut[i];
+    hsv_lut_body(img, h, w, lut, lut32);
+}
+static void hsv_lut_soft(uint8_t *img, int h, int w, const uint8_t *lut) { hsv_lut_body(img, h, w, lut, NULL); }
 
 void yk_hsv_lut_u8c3(uint8_t *img, int h, int w, const uint8_t *lut) {
     init_tables();

@@ -29,7 +29,7 @@ let package = Package(
         .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
         .systemLibrary(name: "CWebP", path: "Sources/CWebP"),
         .systemLibrary(name: "CFreeType", path: "Sources/CFreeType", pkgConfig: "freetype2"),
-        .target(name: "YOLOData", dependencies: ["YOLOTensor", "CTurboJPEG", "CPNG", "CWebP"], swiftSettings: optimize),
+        .target(name: "YOLOData", dependencies: ["YOLOTensor", "CKernels", "CTurboJPEG", "CPNG", "CWebP"], swiftSettings: optimize),
         .target(name: "YOLOEngine", dependencies: ["YOLOModel", "YOLOData", "CFreeType"], swiftSettings: optimize),
         .target(name: "YOLOTrain", dependencies: ["YOLOEngine"], swiftSettings: optimize),
         .target(name: "YOLOExport", dependencies: ["YOLOModel", "YOLOFormats"], swiftSettings: optimize),

@@ -76,6 +76,27 @@ void yk_decode_level(const float *box, const float *cls, const float *kpt,
                      int64_t n, int64_t h, int64_t w, int reg_max, int nc, int nkpt, int kdim,
                      float stride, float *out, int64_t total_anchors, int64_t a0);
 
+/* ---- training augmentation (OpenCV 5.0-exact, see augment_warp.c / augment_color.c) ---- */
+/// Warps a 3-channel uint8 image with the forward 2×3 matrix (row-major doubles) into dst (dh × dw), bilinear,
+/// constant border: what cv2.warpAffine(src, M, (dw, dh), borderValue=border) produces.
+void yk_warp_affine_u8c3(const uint8_t *src, int sh, int sw, const double *forward, uint8_t *dst, int dh, int dw,
+                         uint8_t border);
+/// The same with a forward 3×3 matrix: cv2.warpPerspective.
+void yk_warp_perspective_u8c3(const uint8_t *src, int sh, int sw, const double *forward, uint8_t *dst, int dh,
+                              int dw, uint8_t border);
+/// In place: BGR → 8-bit HSV (H < 180) → lut[0..255] on H, lut[256..511] on S, lut[512..767] on V → BGR.
+void yk_hsv_lut_u8c3(uint8_t *img, int h, int w, const uint8_t *lut);
+/// cv2.cvtColor(COLOR_BGR2HSV) of n pixels.
+void yk_bgr_to_hsv_u8c3(const uint8_t *src, uint8_t *dst, int64_t n);
+/// cv2.cvtColor(COLOR_HSV2BGR) of an h × w image (the result depends on the row width, as in OpenCV).
+void yk_hsv_to_bgr_u8c3(const uint8_t *src, uint8_t *dst, int h, int w);
+/// out = uint8(a·r + b·(1 − r)) in double, truncated (NumPy's blend then astype(uint8)).
+void yk_blend_u8(const uint8_t *a, const uint8_t *b, double r, uint8_t *out, int64_t n);
+/// Mirrors each row of a 3-channel image in place.
+void yk_flip_horizontal_u8c3(uint8_t *img, int h, int w);
+/// 1 when the CPU has AVX2 and FMA (the kernels' fast path; results are the same either way).
+int yk_cpu_has_fma(void);
+
 #ifdef __cplusplus
 }
 #endif

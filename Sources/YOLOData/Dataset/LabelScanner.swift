@@ -12,17 +12,19 @@ import Darwin
 /// replaced by `txt`). The cache is `<labels folder>.swift.cache` beside the labels folder of the first image (JSON, own
 /// format); it is reused only when the format version, every image and label file's path, size and mtime (ns), and
 /// the scan settings are unchanged. If that folder is not writable, the cache goes to `fallbackCacheDirectory`
-/// (default `$XDG_CACHE_HOME/yolo-swift/labels` or `~/.cache/yolo-swift/labels`) with a warning.
+/// (default `$XDG_CACHE_HOME/yolo-swift/labels` or `~/.cache/yolo-swift/labels`) with a warning. `limit` keeps only the
+/// first image files in path order before anything is read (the reference's `fraction`).
 public enum LabelScanner {
     public static let cacheVersion = "yolo-swift-labels-1"
 
     public static func scan(imageDirOrList entries: [String], kptShape: [Int], nc: Int, singleCls: Bool = false,
-                            fallbackCacheDirectory: URL? = nil,
+                            limit: Int? = nil, fallbackCacheDirectory: URL? = nil,
                             log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
         throws -> DatasetScan {
         precondition(kptShape.count == 2 && kptShape[0] > 0 && (kptShape[1] == 2 || kptShape[1] == 3),
                      "LabelScanner: kpt_shape \(kptShape) must be [K>0, 2|3]")
-        let files = try imageFiles(entries)
+        var files = try imageFiles(entries)
+        if let limit, limit < files.count { files = Array(files.prefix(max(limit, 0))) }
         let labels = files.map(labelPath(forImage:))
         let primary = cachePath(firstLabel: labels[0])
         let fallbackDir = fallbackCacheDirectory ?? defaultFallbackDirectory()

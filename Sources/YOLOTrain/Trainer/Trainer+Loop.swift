@@ -17,6 +17,9 @@ extension Trainer {
         let acc0 = accumulate
         log("Using \(trainLoader.scan.images.count) train, \(valImageCount) val images for fraction=\(TrainArguments.pyStr(args["fraction"])) at imgsz=\(imgsz)")
         log("Using 0 dataloader workers")
+        if ProcessInfo.processInfo.environment["YOLO_PROFILE"] == "1" {
+            log("profile: \(trainLoader.workers) background batch workers")
+        }
         log("Logging results to \u{1B}[1m\(saveDir.path)\u{1B}[0m")
         log("Starting training for " + (args.isNone("time") ? "\(epochs) epochs..." : "\(TrainArguments.pyStr(args["time"])) hours..."))
         let plots = args.bool("plots")
@@ -33,6 +36,7 @@ extension Trainer {
             if !mosaicClosed && epoch >= epochs - closeMosaic {
                 mosaicClosed = true
                 log("Closing dataloader mosaic")
+                try trainLoader.closeMosaic()
             }
             setTrainMode()
             let tloss = try trainEpoch(epoch, nb: nb, warmup: warmup, acc0: acc0, plotIndices: plotIndices,
@@ -113,9 +117,9 @@ extension Trainer {
             .map { PyFormat.s($0, 11) }.joined()
         log(header)
         let factor = schedule.factor(epoch)
-        let batches = trainLoader.batches(epoch: epoch)
-        let prefetch = BatchPrefetcher(loader: trainLoader, batches: batches)
+        let prefetch = trainLoader.stream(epoch: epoch)
         defer { prefetch.cancel() }
+        let batches = prefetch.batches
         let bar = ProgressBar("", total: nb)
         var tloss: [Double] = []
         var instances = 0
@@ -123,8 +127,9 @@ extension Trainer {
         defer { phase.report(log) }
         for i in 0..<batches.count {
             phase.start()
-            let batch = try prefetch.batch(i)
+            let batch = prefetch.batch(i)
             phase.mark("loader wait")
+            if batch.samples.isEmpty { continue }
             let ni = i + nb * epoch
             if warmup.isActive(ni) { accumulate = warmup.accumulate(ni, nominal: acc0) }
             optimizer.applySchedule(factor: factor, ni: ni, warmup: warmup,
@@ -148,7 +153,7 @@ extension Trainer {
             instances = batch.instances
             if plotIndices.contains(ni) { plotTrainBatch(batch, ni: ni) }
             let desc = PyFormat.s("\(epoch + 1)/\(epochs)", 11) + PyFormat.s("0G", 11)
-                + (tloss + [Double(instances), Double(imgsz)]).map { PyFormat.g($0, width: 11, precision: 4) }.joined()
+                + (tloss + [Double(instances), Double(batch.shape.w)]).map { PyFormat.g($0, width: 11, precision: 4) }.joined()
             bar.setDescription(desc, done: i + 1)
             if stop { break }
         }

@@ -16,11 +16,11 @@ extension Trainer {
     /// Draws a training batch with its labels (as the reference, in the background).
     func plotTrainBatch(_ batch: TrainBatch, ni: Int) {
         let names = data.names, dir = saveDir
-        let shape = (h: imgsz, w: imgsz)
-        let vb = ValBatch(images: batch.samples.map(\.image), files: batch.samples.map(\.file),
+        let vb = ValBatch(images: batch.samples.map(\.networkImage), files: batch.samples.map(\.file),
                           indices: Array(batch.samples.indices), origShapes: batch.samples.map(\.origShape),
-                          loadedShapes: batch.samples.map(\.loadedShape), shape: shape,
-                          ratioPads: batch.samples.map(\.ratioPad), labels: batch.labels)
+                          loadedShapes: batch.samples.map(\.resizedShape), shape: batch.shape,
+                          ratioPads: batch.samples.map { (gain: $0.ratioPad, pad: (left: 0, top: 0)) },
+                          labels: batch.labels)
         plotQueue.async(group: plotGroup) {
             do {
                 let img = BatchMosaic.render(batch: vb, names: names, font: try FontRenderer.shared())

@@ -22,8 +22,10 @@ extension Trainer {
         let scan = try scanTrainSplit()
         valImageCount = (try? LabelScanner.imageFiles(data.split(args.string("split") ?? "val")).count) ?? 0
         metrics = zeroMetrics
-        trainLoader = TrainLoader(scan: scan, imgsz: imgsz, batch: batchSize, stride: gs,
-                                  seed: UInt64(max(args.int("seed") ?? 0, 0)))
+        trainLoader = try makeTrainLoader(scan: scan, stride: gs)
+        if let shapes = trainLoader.rectShapes, !shapes.allSatisfy({ $0 == shapes[0] }) {
+            Log.warning("'rect=True' is incompatible with DataLoader shuffle, setting shuffle=False")
+        }
         let nb = trainLoader.count
         let nbs = args.int("nbs") ?? 64
         accumulate = max(Int((Double(nbs) / Double(batchSize)).rounded(.toNearestOrEven)), 1)
@@ -168,18 +170,41 @@ extension Trainer {
         return Int(b)
     }
 
+    /// The augmenting train loader from the arguments (augmentation hyperparameters, rect, cache, seed, workers).
+    func makeTrainLoader(scan: DatasetScan, stride gs: Int) throws -> TrainLoader {
+        var augment = AugmentConfig { self.args.double($0) }
+        if case .list(let l) = args["scale"] {
+            let r = l.compactMap(\.double)
+            guard r.count == 2 else {
+                throw TrainError.invalidArgument(key: "scale", value: TrainArguments.pyStr(args["scale"]), reason: "scale must be a number or a [min, max] pair")
+            }
+            augment.scaleRange = r
+        }
+        let nb = (scan.images.count + batchSize - 1) / batchSize
+        return try TrainLoader(scan: scan, imgsz: imgsz, batch: batchSize, stride: gs,
+                               seed: UInt64(max(args.int("seed") ?? 0, 0)), augment: augment,
+                               keypointCount: data.kptShape[0], flipIdx: data.flipIdx,
+                               rect: args.bool("rect"), cache: ImageCacheMode(argument: TrainArguments.pyStr(args["cache"])),
+                               workers: max(1, min(loaderWorkers, nb)),
+                               prefix: "\u{1B}[34m\u{1B}[1mtrain: \u{1B}[0m", log: log)
+    }
+
     /// Scans the train split (label checks and cache as validation does), applying `fraction` and `classes`.
     func scanTrainSplit() throws -> DatasetScan {
         let entries = data.split("train")
         guard !entries.isEmpty else { throw TrainError.noTrainingImages("'\(data.yamlURL.path)' (no 'train' split)") }
         try DatasetDownload.ensure(entries, data: data)
-        var scan = try LabelScanner.scan(imageDirOrList: entries, kptShape: data.kptShape, nc: data.nc,
-                                         singleCls: args.bool("single_cls"), log: log)
-        log("\u{1B}[34m\u{1B}[1mtrain: \u{1B}[0mScanning \(entries.joined(separator: ", "))... \(scan.summary)")
-        if let f = args.double("fraction"), f != 1 {
-            let keep = f <= 1 ? Int((Double(scan.images.count) * f).rounded(.toNearestOrEven)) : Int(f)
-            scan.images = Array(scan.images.prefix(max(keep, 0)))
+        // fraction: the first max(1, round(N·f)) image files (an int is a count), taken before the scan as the
+        // reference takes them from its sorted file list.
+        var limit: Int?
+        switch args["fraction"] {
+        case .int(let n) where n != 1: limit = n   // an int 1 means all, as 1.0
+        case .double(let f) where f != 1: limit = max(1, Int((Double(try LabelScanner.imageFiles(entries).count) * f).rounded(.toNearestOrEven)))
+        default: break
         }
+        var scan = try LabelScanner.scan(imageDirOrList: entries, kptShape: data.kptShape, nc: data.nc,
+                                         singleCls: args.bool("single_cls"), limit: limit, log: log)
+        log("\u{1B}[34m\u{1B}[1mtrain: \u{1B}[0mScanning \(entries.joined(separator: ", "))... \(scan.summary)")
         if case .list(let l) = args["classes"] {
             let keep = Set(l.compactMap(\.int))
             for i in scan.images.indices { scan.images[i].labels.removeAll { !keep.contains($0.cls) } }

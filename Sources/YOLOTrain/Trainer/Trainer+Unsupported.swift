@@ -15,14 +15,9 @@ extension Trainer {
             throw TrainError.invalidArgument(key: "distill_model", value: TrainArguments.pyStr(args["distill_model"]),
                                              reason: "knowledge distillation is not supported by this build")
         }
-        let augmentation = ["mosaic", "mixup", "cutmix", "copy_paste", "degrees", "translate", "scale", "shear",
-                            "perspective", "hsv_h", "hsv_s", "hsv_v", "flipud", "fliplr", "bgr"]
-        let active = augmentation.filter { (args.double($0) ?? 0) != 0 }
-        if !active.isEmpty {
-            Log.warning("training augmentation is not implemented in this build yet: images are letterboxed to imgsz only, as the reference's pipeline does with \(active.map { "\($0)=0" }.joined(separator: ", ")) (requested: \(active.map { "\($0)=\(TrainArguments.pyStr(args[$0]))" }.joined(separator: ", ")))")
+        if (args.double("copy_paste") ?? 0) > 0 {
+            Log.warning("'copy_paste=\(TrainArguments.pyStr(args["copy_paste"]))' has no effect on pose labels: they have no segments to paste (the reference's CopyPaste skips them too)")
         }
-        if args.bool("rect") { Log.warning("'rect=True' training batches are not implemented yet; training uses square imgsz batches") }
-        if args.bool("cache") { Log.warning("'cache=\(TrainArguments.pyStr(args["cache"]))' is not implemented yet; images are decoded every epoch (results are the same)") }
         if (args.double("multi_scale") ?? 0) > 0 { Log.warning("'multi_scale' is not implemented yet; every batch is imgsz=\(TrainArguments.pyStr(args["imgsz"]))") }
         if args.bool("compile") { Log.warning("'compile' has no effect: there is no torch.compile in this build") }
         if args.bool("profile") { Log.warning("'profile' has no effect: this build has no logger integrations to profile for") }

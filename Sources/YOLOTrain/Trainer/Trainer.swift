@@ -68,6 +68,8 @@ public final class Trainer {
     var optimizerChoice: OptimizerChoice!
     var loss: PoseLoss!
     var trainLoader: TrainLoader!
+    /// Background threads preparing training batches: the requested `workers`, at most the CPU count.
+    var loaderWorkers = 1
     var imgsz = 640
     var batchSize = 16
     var accumulate = 1
@@ -125,7 +127,9 @@ public final class Trainer {
         try FileManager.default.createDirectory(at: weightsDir, withIntermediateDirectories: true)
         try Data(args.yaml.utf8).write(to: saveDir.appendingPathComponent("args.yaml"), options: .atomic)
         self.log("\u{1B}[34m\u{1B}[1mengine/trainer: \u{1B}[0m" + args.summary)
-        // The reference forces dataloader workers to 0 on CPU after saving args.yaml.
+        // The reference forces dataloader workers to 0 on CPU after saving args.yaml; this build still prepares
+        // batches on background threads (the batches do not depend on how many).
+        loaderWorkers = max(1, min(args.int("workers") ?? 8, ProcessInfo.processInfo.activeProcessorCount))
         self.args["workers"] = .int(0)
         if resumeCheckpoint == nil, FileManager.default.fileExists(atPath: csv.url.path) {
             try? FileManager.default.removeItem(at: csv.url)

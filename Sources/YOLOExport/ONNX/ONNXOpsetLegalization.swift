@@ -1,5 +1,6 @@
 /// Rewrites the opset-18 form of the export graph for an older ONNX opset:
 /// * < 18: `ReduceMax` axes input → attribute;
+/// * < 14: `Reshape` without `allowzero`;
 /// * < 13: `Split` sizes, `Unsqueeze`/`Squeeze` axes inputs → attributes; `Softmax` over a non-last axis is wrapped in
 ///   two `Transpose`s (opset-11 Softmax flattens the trailing axes), as the reference's opset-12 graph shows;
 /// * < 13: `Resize` gets an empty roi tensor (required before opset 13);
@@ -27,6 +28,8 @@ public struct ONNXOpsetLegalization: GraphPass {
             switch n.op {
             case GraphOp.range where opset < 11, GraphOp.nonMaxSuppression where opset < 10:
                 throw ExportError.invalidArgument("ONNX opset \(opset) has no '\(n.op)' (needed by this export); use opset>=11")
+            case GraphOp.reshape where opset < 14:
+                n.attributes["allowzero"] = nil
             case GraphOp.reduceMax where n.inputs.count > 1:
                 n.attributes["axes"] = .ints(try ints(n.inputs[1]))
                 n.inputs = [n.inputs[0]]

@@ -135,3 +135,71 @@ final class ONNXNumericsTests: XCTestCase {
         try check(runs[1].outputs[1], singles[2], "dynamic batch 1 of 2")
     }
 }
+
+/// Other opsets, a P6 model, a detect model and a wider custom head, against our forward.
+final class ONNXVariantsTests: XCTestCase {
+    override class func setUp() { Log.enabled = false }
+
+    /// Opsets 9…25 (legalized forms: Upsample, Slice/Split/Unsqueeze attributes, Softmax transposes) give the
+    /// opset-18 numbers; dynamic + NMS works from opset 11.
+    func testOpsets() throws {
+        let ort = try ORTHarness()
+        defer { ort.cleanUp() }
+        let x = try ORTHarness.fixtureInput320()
+        let pair = try ORTHarness.letterboxed(["val/000000000113.jpg", "val/000000000136.jpg"], height: 320, width: 320)
+        let net = try YOLONetwork.load(try ort.copy("tiny-k5-pose.pt"))
+        let opsets = [9, 10, 11, 12, 13, 18, 21, 25]
+        for opset in opsets {
+            let url = try net.export(format: "onnx", imgsz: [320], opset: opset)
+            let kept = url.deletingLastPathComponent().appendingPathComponent("op\(opset).onnx")
+            try FileManager.default.moveItem(at: url, to: kept)
+            try ort.add(model: kept, inputs: [x])
+        }
+        let dyn = try net.export(format: "onnx", imgsz: [320], batch: 2, dynamic: true, opset: 11, nms: true)
+        try ort.add(model: dyn, inputs: [pair])
+        let runs = try ort.run()
+        let mine = try ORTHarness.forward("tiny-k5-pose.pt", x).toArray()
+        for (opset, run) in zip(opsets, runs) {
+            XCTAssertEqual(run.describe["checker"] as? String, "ok", "opset \(opset)")
+            XCTAssertEqual((run.describe["opset"] as? [[Any]])?.first?[1] as? Int, opset)
+            XCTAssertEqual(run.describe["ir_version"] as? Int, ONNXVersions.irVersion(forOpset: opset))
+            let d = maxDifference(run.outputs[0].values, mine)
+            XCTAssertLessThanOrEqual(d.value, 1e-3, "opset \(opset)")
+        }
+        XCTAssertEqual(runs.last?.outputs[0].shape, [2, 300, 21])
+        XCTAssertEqual(runs.last?.describe["checker"] as? String, "ok")
+    }
+
+    /// A random-init P6 model (four levels, C2 blocks, stride 64) static and dynamic, and the detect model.
+    func testP6AndDetect() throws {
+        let ort = try ORTHarness()
+        defer { ort.cleanUp() }
+        let p6 = try YOLONetwork.load("yolov8n-pose-p6.yaml")
+        var args = ExportArguments(format: "onnx")
+        args.imgsz = [128, 192]
+        let p6Path = ort.directory.appendingPathComponent("p6.pt").path   // not a file: only names the output
+        let p6Static = try Exporter(arguments: args, log: .silent).run(network: p6, modelPath: p6Path).url
+        let keptStatic = ort.directory.appendingPathComponent("p6-static.onnx")
+        try FileManager.default.moveItem(at: p6Static, to: keptStatic)
+        args.dynamic = true
+        let p6Dynamic = try Exporter(arguments: args, log: .silent).run(network: p6, modelPath: p6Path).url
+        let small = try ORTHarness.letterboxed(["val/000000000110.jpg"], height: 128, width: 192)
+        let large = try ORTHarness.letterboxed(["val/000000000113.jpg", "val/000000000151.jpg"], height: 256, width: 192)
+        try ort.add(model: keptStatic, inputs: [small])
+        try ort.add(model: p6Dynamic, inputs: [small, large])
+        let detect = try YOLONetwork.load(try ort.copy("tiny-detect.pt"))
+        try ort.add(model: try detect.export(format: "onnx", imgsz: [256]), inputs: [
+            try ORTHarness.letterboxed(["val/000000000136.jpg"], height: 256, width: 256)])
+        let runs = try ort.run()
+        let expectSmall = ORTHarness.forward(p6, small).toArray()
+        XCTAssertEqual(runs[0].outputs[0].shape, [1, 56, 16 * 24 + 8 * 12 + 4 * 6 + 2 * 3])
+        XCTAssertLessThanOrEqual(maxDifference(runs[0].outputs[0].values, expectSmall).value, 1e-3, "P6 static")
+        XCTAssertLessThanOrEqual(maxDifference(runs[1].outputs[0].values, expectSmall).value, 1e-3, "P6 dynamic 128×192")
+        XCTAssertLessThanOrEqual(maxDifference(runs[1].outputs[1].values, ORTHarness.forward(p6, large).toArray()).value, 1e-3,
+                                 "P6 dynamic 2×256×192")
+        let detectOut = try ORTHarness.forward("tiny-detect.pt", try ORTHarness.letterboxed(["val/000000000136.jpg"], height: 256, width: 256))
+        XCTAssertEqual(runs[2].outputs[0].shape, [1, 7, 1344])
+        XCTAssertLessThanOrEqual(maxDifference(runs[2].outputs[0].values, detectOut.toArray()).value, 1e-3, "detect")
+        XCTAssertEqual(runs[2].describe["checker"] as? String, "ok")
+    }
+}

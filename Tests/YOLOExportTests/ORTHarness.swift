@@ -93,9 +93,18 @@ final class ORTHarness {
         return Tensor(shape: u8.shape, values: u8.values.map { $0 / 255 })
     }
 
-    /// Our own forward of the fused network (a fused copy; the original stays unfused).
+    nonisolated(unsafe) private static var fused: [String: YOLONetwork] = [:]
+
+    /// Our own forward of the fused network (loaded once per fixture and fused; exports use their own copy).
     static func forward(_ fixture: String, _ x: Tensor) throws -> Tensor {
-        let net = try YOLONetwork.load(Fixtures.path(fixture))
+        let net = try fused[fixture] ?? YOLONetwork.load(Fixtures.path(fixture))
+        net.fuse()
+        fused[fixture] = net
+        return forward(net, x)
+    }
+
+    /// The forward of `net` (fused first if needed).
+    static func forward(_ net: YOLONetwork, _ x: Tensor) -> Tensor {
         net.fuse()
         return withNoGrad { net(x) }
     }

@@ -9,11 +9,13 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "YOLOPose", targets: ["YOLOPose"]),
+        .library(name: "ONNXProto", targets: ["ONNXProto"]),
         .executable(name: "yolo", targets: ["yolo"]),
         .executable(name: "yolo-bench", targets: ["YOLOBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .target(name: "CKernels", path: "Sources/CKernels",
@@ -32,9 +34,14 @@ let package = Package(
         .target(name: "YOLOData", dependencies: ["YOLOTensor", "CKernels", "CTurboJPEG", "CPNG", "CWebP"], swiftSettings: optimize),
         .target(name: "YOLOEngine", dependencies: ["YOLOModel", "YOLOData", "CFreeType"], swiftSettings: optimize),
         .target(name: "YOLOTrain", dependencies: ["YOLOEngine"], swiftSettings: optimize),
-        .target(name: "YOLOExport", dependencies: ["YOLOModel", "YOLOFormats"], swiftSettings: optimize),
+        /// ONNX protobuf messages generated from Scripts/onnx/onnx.proto (Scripts/onnx/generate.sh); public types
+        /// `Onnx_ModelProto`, … for reading and writing `.onnx` files.
+        .target(name: "ONNXProto", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .target(name: "YOLOExport", dependencies: ["YOLOEngine", "YOLOModel", "YOLOFormats", "ONNXProto",
+                                                   .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+                swiftSettings: optimize),
         .target(name: "YOLOPose", dependencies: ["YOLOTrain", "YOLOEngine", "YOLOExport"], swiftSettings: optimize),
-        .target(name: "YOLOCLI", dependencies: ["YOLOEngine", "YOLOTrain"], swiftSettings: optimize),
+        .target(name: "YOLOCLI", dependencies: ["YOLOEngine", "YOLOTrain", "YOLOExport"], swiftSettings: optimize),
         .executableTarget(name: "yolo", dependencies: ["YOLOCLI"]),
         .executableTarget(name: "YOLOBench", dependencies: ["YOLOModel"], path: "Benchmarks/YOLOBench",
                           swiftSettings: optimize),
@@ -46,9 +53,9 @@ let package = Package(
         .testTarget(name: "YOLOEngineTests", dependencies: ["YOLOEngine", "YOLOTestSupport"]),
         .testTarget(name: "YOLOTrainTests", dependencies: ["YOLOTrain", "YOLOTestSupport"]),
         .testTarget(name: "YOLOPoseTests", dependencies: ["YOLOPose", "YOLOTestSupport"]),
-        .testTarget(name: "YOLOExportTests",
-                    dependencies: ["YOLOExport", "YOLOModel", "YOLOData", "YOLOFormats", "YOLOTestSupport"]),
         .testTarget(name: "YOLOCLITests", dependencies: ["YOLOCLI", "YOLOEngine", "YOLOTestSupport"]),
+        .testTarget(name: "YOLOExportTests", dependencies: ["YOLOExport", "ONNXProto", "YOLOEngine", "YOLOModel",
+                                                            "YOLOData", "YOLOFormats", "YOLOTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -6,6 +6,7 @@ extension CLI {
         case "predict": try PredictCommand.run(cfg)
         case "val": try ValCommand.run(cfg)
         case "train": try TrainCommand.run(cfg)
+        case "export": try ExportCommand.run(cfg)
         default: throw CLIError.notImplemented(cfg.mode)
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import YOLOEngine
+import YOLOExport
 import YOLOModel
 import YOLOTensor
 
@@ -50,7 +51,16 @@ public enum CLI {
             case .special(let command, let arguments):
                 try runSpecial(command, arguments: arguments)
             case .run(let parsed):
-                let cfg = try CLIConfig.resolve(parsed)
+                let cfg: CLIConfig
+                do {
+                    cfg = try CLIConfig.resolve(parsed)
+                } catch {
+                    // The reference reports a bad export argument with its "cloud" line too.
+                    if parsed.overrides["mode"] == .string("export") {
+                        print(ExportCommand.cloudLine(format: parsed.overrides["format"]?.description ?? "torchscript"))
+                    }
+                    throw error
+                }
                 if cfg.mode == "info" { try info(cfg) } else { try runMode(cfg) }
             }
             return 0

@@ -1,10 +1,10 @@
 import Foundation
 
 /// Bit-level conversions between IEEE half / bfloat16 and Float32, independent of platform `Float16` support.
-enum HalfConversion {
+public enum HalfConversion {
     /// Converts IEEE 754 binary16 bits to a Float32 (exact; subnormals, infinities and NaN preserved).
     @inline(__always)
-    static func float(fromHalfBits h: UInt16) -> Float {
+    public static func float(fromHalfBits h: UInt16) -> Float {
         let sign = UInt32(h & 0x8000) << 16
         let exponent = UInt32(h >> 10) & 0x1F
         let mantissa = UInt32(h & 0x03FF)
@@ -27,7 +27,7 @@ enum HalfConversion {
 
     /// Converts a Float32 to IEEE binary16 bits with round-to-nearest-even (overflow → ±inf, NaN kept quiet).
     @inline(__always)
-    static func halfBits(from value: Float) -> UInt16 {
+    public static func halfBits(from value: Float) -> UInt16 {
         let bits = value.bitPattern
         let sign = UInt16((bits >> 16) & 0x8000)
         let exponent = Int((bits >> 23) & 0xFF)

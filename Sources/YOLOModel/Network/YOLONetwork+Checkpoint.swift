@@ -21,6 +21,7 @@ extension YOLONetwork {
         default:
             throw ModelLoadError.unsupportedFormat(file: nameOrPath)
         }
+        net.sourcePath = nameOrPath
         if let task, task != net.task {
             throw ModelLoadError.wrongTask(file: nameOrPath, expected: task, found: net.task)
         }
@@ -49,6 +50,14 @@ extension YOLONetwork {
         if !ckpt.names.isEmpty { names = ckpt.names }
         if ckpt.stride.count == head.levelCount { head.stride = ckpt.stride }
         args = ckpt.trainArgs.mapValues(ConfigNode.init(pickle:))
+        if let pairs = ckpt.model["kpt_names"]?.dictValue {
+            var table: [Int: [String]] = [:]
+            for (k, v) in pairs {
+                guard let c = k.intValue, let items = v.arrayValue else { continue }
+                table[c] = items.map { $0.stringValue ?? "\($0)" }
+            }
+            kptNames = table
+        }
         argsOrder = (ckpt.root["train_args"]?.dictValue ?? ckpt.model["args"]?.dictValue
             ?? ckpt.model["args"]?.objectValue?.attributes ?? []).compactMap { $0.0.stringValue }
     }

@@ -12,6 +12,7 @@ extension YOLONetwork {
         copy.names = names
         copy.head.stride = head.stride
         copy.args = args
+        copy.kptNames = kptNames
         for (_, p) in copy.allParameters() { p.requiresGrad = false }
         copy.eval()
         return copy

@@ -20,6 +20,10 @@ public final class YOLONetwork: Module {
     public var task: String { head.kptShape == nil ? "detect" : "pose" }
     /// Strides of the head's levels (8, 16, 32[, 64]).
     public var stride: [Float] { head.stride }
+    /// The path `YOLONetwork.load` read the model from, as given (weights or definition); exports go beside it.
+    public var sourcePath: String?
+    /// Keypoint names per class (`model.kpt_names`) when the checkpoint carries them; nil for YAML-built models.
+    public var kptNames: [Int: [String]]?
     /// Training arguments carried by a checkpoint (imgsz, data, …), as loaded.
     public var args: [String: ConfigNode] = [:]
     /// The order of `args` keys as the checkpoint stored them (written back in this order; others follow sorted).

@@ -1,4 +1,3 @@
-import YOLOEngine
 /// "Did you mean" suggestions with the same scores as Python's `difflib`: the Ratcliff/Obershelp similarity
 /// `2·M / (len(a) + len(b))`, where M counts characters in the recursively found longest common blocks.
 public enum SimilarKeys {

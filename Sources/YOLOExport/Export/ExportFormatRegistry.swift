@@ -6,6 +6,7 @@ public enum ExportFormatRegistry {
     /// Writers compiled into YOLOExport. Add new formats here.
     static let builtIn: [any ExportFormatWriter] = [
         ONNXFormatWriter(),
+        TorchScriptFormatWriter(),
     ]
 
     private static let lock = NSLock()

@@ -8,7 +8,7 @@ let package = Package(
     name: "YOLOPose",
     platforms: [.macOS(.v14)],
     products: [
-        .library(name: "YOLOPose", targets: ["YOLOExport", "YOLOTrain", "YOLOEngine", "YOLOData", "YOLOModel", "YOLOFormats",
+        .library(name: "YOLOPose", targets: ["YOLOONNX", "YOLOExport", "YOLOTrain", "YOLOEngine", "YOLOData", "YOLOModel", "YOLOFormats",
                                              "YOLONN", "YOLOTensor"]),
         .library(name: "ONNXProto", targets: ["ONNXProto"]),
         .executable(name: "yolo", targets: ["yolo"]),
@@ -41,7 +41,12 @@ let package = Package(
         .target(name: "YOLOExport", dependencies: ["YOLOEngine", "YOLOModel", "ONNXProto",
                                                    .product(name: "SwiftProtobuf", package: "swift-protobuf")],
                 swiftSettings: optimize),
-        .target(name: "YOLOCLI", dependencies: ["YOLOEngine", "YOLOTrain", "YOLOExport"], swiftSettings: optimize),
+        /// Runs `.onnx` YOLO exports (Ultralytics' or ours) on the tensor core: protobuf + metadata reader, graph
+        /// evaluator with Conv+SiLU fusion and shape-specialised constant folding, `InferenceBackend` for predict/val.
+        .target(name: "YOLOONNX", dependencies: ["YOLOEngine", "YOLOTensor", "YOLOFormats", "CKernels", "ONNXProto",
+                                                 .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+                swiftSettings: optimize),
+        .target(name: "YOLOCLI", dependencies: ["YOLOEngine", "YOLOTrain", "YOLOExport", "YOLOONNX"], swiftSettings: optimize),
         .executableTarget(name: "yolo", dependencies: ["YOLOCLI"]),
         .executableTarget(name: "YOLOBench", dependencies: ["YOLOModel"], path: "Benchmarks/YOLOBench",
                           swiftSettings: optimize),
@@ -53,6 +58,8 @@ let package = Package(
         .testTarget(name: "YOLOEngineTests", dependencies: ["YOLOEngine", "YOLOTestSupport"]),
         .testTarget(name: "YOLOTrainTests", dependencies: ["YOLOTrain", "YOLOTestSupport"]),
         .testTarget(name: "YOLOCLITests", dependencies: ["YOLOCLI", "YOLOEngine", "YOLOTestSupport"]),
+        .testTarget(name: "YOLOONNXTests", dependencies: ["YOLOONNX", "YOLOExport", "YOLOEngine", "YOLOData",
+                                                          "YOLOTestSupport"]),
         .testTarget(name: "YOLOExportTests", dependencies: ["YOLOExport", "ONNXProto", "YOLOEngine", "YOLOData",
                                                             "YOLOTestSupport"]),
     ],

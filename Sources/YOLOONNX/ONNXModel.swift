@@ -39,8 +39,10 @@ public final class ONNXModel: InferenceBackend {
             throw ONNXReadError.unreadable(file: path, reason: (error as NSError).localizedDescription)
         }
         let proto: Onnx_ModelProto
-        do { proto = try Onnx_ModelProto(serializedBytes: data) } catch {
-            throw ONNXReadError.malformed(file: path, reason: "\(error)")
+        do { proto = try Onnx_ModelProto(serializedBytes: data) } catch BinaryDecodingError.truncated {
+            throw ONNXReadError.malformed(file: path, reason: "the protobuf ends mid-message: the file is truncated")
+        } catch {
+            throw ONNXReadError.malformed(file: path, reason: "the protobuf does not parse: \(error)")
         }
         guard proto.hasGraph else { throw ONNXReadError.malformed(file: path, reason: "no graph in the model") }
         do {

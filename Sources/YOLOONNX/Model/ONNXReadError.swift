@@ -16,7 +16,7 @@ public enum ONNXReadError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unreadable(let f, let r): return "\(f): cannot read the ONNX file (\(r))"
-        case .malformed(let f, let r): return "\(f): not a valid ONNX model, the protobuf does not parse (\(r)); the file may be truncated"
+        case .malformed(let f, let r): return "\(f): not a valid ONNX model (\(r))"
         case .notYOLO(let f, let r): return "\(f): not an Ultralytics YOLO ONNX export (\(r))"
         case .unsupportedOp(let f, let op, let node):
             return "\(f): unsupported ONNX op '\(op)' (node '\(node)'); this evaluator runs FP32 YOLO exports"

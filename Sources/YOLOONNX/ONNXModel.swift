@@ -123,6 +123,12 @@ public final class ONNXModel: InferenceBackend {
 
     public func prepareForInference() {}
 
+    /// Per-op wall times of the evaluations since it was set (nil: not timed; `YOLO_ONNX_PROFILE=1` sets one).
+    public var profiler: ONNXProfiler? {
+        get { program.profiler }
+        set { program.profiler = newValue }
+    }
+
     /// One line describing the prepared program (steps by op, fusions, folding).
     public var programSummary: String { program.summary }
 

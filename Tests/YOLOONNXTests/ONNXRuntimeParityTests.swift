@@ -79,4 +79,22 @@ final class ONNXRuntimeParityTests: XCTestCase {
         let dynamic = try export("overfit-n-pose.pt") { $0.dynamic = true }
         _ = try compare(dynamic, [try ONNXReference.letterboxedInput("000000000113.jpg", size: (416, 288))])
     }
+
+    /// Every `.onnx` in `$YOLO_ONNX_VARIANTS_DIR` (e.g. exports with opset=12, simplify=False, half=True, batch=2,
+    /// dynamic nms) against ONNX Runtime at its own input size (320×320 for dynamic files), batch = export batch.
+    /// Skipped when the variable is unset; FP16 files get a looser tolerance (ORT computes in half precision).
+    func testExportVariantsFromEnvironment() throws {
+        guard let dir = ProcessInfo.processInfo.environment["YOLO_ONNX_VARIANTS_DIR"] else { throw XCTSkip("YOLO_ONNX_VARIANTS_DIR not set") }
+        let x320 = try ONNXReference.npyInput("input-320x320.npy")
+        for f in try FileManager.default.contentsOfDirectory(atPath: dir).sorted() where f.hasSuffix(".onnx") {
+            let path = (dir as NSString).appendingPathComponent(f)
+            let model = try ONNXModel(contentsOf: path)
+            let size = model.fixedInputSize ?? (320, 320)
+            let batch = model.exportBatch ?? (model.isEndToEnd ? model.metadata.batch : 1)
+            let one = size == (320, 320) ? x320 : try ONNXReference.letterboxedInput("000000000110.jpg", size: (size.height, size.width))
+            let x = Tensor(uninitializedShape: [batch] + one.shape.dropFirst())
+            for b in 0..<batch { for i in 0..<one.count { x.pointer[b * one.count + i] = b == 0 ? one.pointer[i] : 1 - one.pointer[i] } }
+            _ = try compare(path, [x], atol: f.contains("fp16") ? 0.5 : 1e-3)
+        }
+    }
 }

@@ -209,4 +209,25 @@ enum ElementwiseKernels {
         }
         return [x.isNHWC ? ONNXValue(nhwc: out) : ONNXValue(shape: x.shape, plain: out)]
     }
+
+    /// Clip to [min, max] (inputs from opset 11, attributes before; either bound may be absent).
+    static func clip(_ ctx: KernelContext) throws -> [ONNXValue] {
+        let x = try ctx.input(0)
+        let lo = try ctx.optional(1).map { try $0.scalar() } ?? ctx.node.float("min").map(Double.init)
+        let hi = try ctx.optional(2).map { try $0.scalar() } ?? ctx.node.float("max").map(Double.init)
+        if x.elementType == .int64 {
+            let v = try x.intArray().map { i -> Int64 in
+                var r = i
+                if let lo { r = Swift.max(r, Int64(lo)) }
+                if let hi { r = Swift.min(r, Int64(hi)) }
+                return r
+            }
+            return [ONNXValue(shape: x.shape, ints: v)]
+        }
+        let (l, h) = (Float(lo ?? -.infinity), Float(hi ?? .infinity))
+        let src = x.isNHWC ? try x.nhwc() : try x.plain()
+        let out = Tensor(uninitializedShape: x.isNHWC ? src.shape : [x.count])
+        for i in 0..<x.count { out.pointer[i] = Swift.min(Swift.max(src.pointer[i], l), h) }
+        return [x.isNHWC ? ONNXValue(nhwc: out) : ONNXValue(shape: x.shape, plain: out)]
+    }
 }

@@ -71,3 +71,38 @@ struct ONNXGraph {
     /// Version of the default ("" / "ai.onnx") operator set.
     var opset: Int
 }
+
+extension ONNXGraph {
+    /// The nodes in an order where every input is produced before it is read, keeping file order wherever it already
+    /// is (ONNX requires topological order, but some writers — the FP16 converter — append nodes at the end).
+    /// Nodes reading a tensor nothing produces keep their place; the program reports them.
+    func topologicallySorted() -> [ONNXNode] {
+        var producer: [String: Int] = [:]
+        for (i, n) in nodes.enumerated() { for o in n.outputs where !o.isEmpty { producer[o] = i } }
+        var done = [Bool](repeating: false, count: nodes.count)
+        var onPath = [Bool](repeating: false, count: nodes.count)
+        var order: [ONNXNode] = []
+        order.reserveCapacity(nodes.count)
+        // Depth-first over producers, iterative so long chains do not exhaust the stack.
+        for root in nodes.indices where !done[root] {
+            var stack: [(node: Int, next: Int)] = [(root, 0)]
+            onPath[root] = true
+            while let top = stack.last {
+                let inputs = nodes[top.node].inputs
+                if top.next < inputs.count {
+                    stack[stack.count - 1].next += 1
+                    if let p = producer[inputs[top.next]], !done[p], !onPath[p] {
+                        onPath[p] = true
+                        stack.append((p, 0))
+                    }
+                    continue
+                }
+                stack.removeLast()
+                onPath[top.node] = false
+                done[top.node] = true
+                order.append(nodes[top.node])
+            }
+        }
+        return order
+    }
+}

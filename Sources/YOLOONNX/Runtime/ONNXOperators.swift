@@ -10,6 +10,7 @@ enum ONNXOperators {
             k[op] = ElementwiseKernels.unary
         }
         k["Where"] = ElementwiseKernels.whereKernel
+        k["Clip"] = ElementwiseKernels.clip
         k["Conv"] = SpatialKernels.conv
         k["MaxPool"] = SpatialKernels.maxPool
         k["Resize"] = SpatialKernels.resize

@@ -1,3 +1,4 @@
+import Foundation
 import YOLOTensor
 
 extension ONNXProgram {
@@ -17,7 +18,9 @@ extension ONNXProgram {
         try withNoGrad {
             for (i, step) in steps.enumerated() {
                 if cached != nil && !step.dependsOnInputValues { continue }
+                let t0 = profiler == nil ? 0 : DispatchTime.now().uptimeNanoseconds
                 let outs = try execute(step, env)
+                if let p = profiler { p.add(step, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6) }
                 for (k, id) in step.outputs.enumerated() where k < outs.count && step.needed[k] {
                     env[id] = outs[k]
                     if cached == nil && !step.dependsOnInputValues { record.append((id, outs[k])) }

@@ -1,3 +1,4 @@
+import Foundation
 import YOLOTensor
 
 /// An ONNX graph prepared for repeated evaluation on the tensor core.
@@ -42,6 +43,8 @@ final class ONNXProgram {
     var lastUse: [Int] = []
     /// Per input shape: outputs of the steps that depend only on the shape.
     var shapeCache: [[Int]: [(Int, ONNXValue)]] = [:]
+    /// Per-op timing, when set.
+    var profiler: ONNXProfiler? = ProcessInfo.processInfo.environment["YOLO_ONNX_PROFILE"] == "1" ? ONNXProfiler() : nil
     /// Fusions applied at load (for reports and tests).
     private(set) var fusedSiLU = 0, fusedResidual = 0, elidedSplits = 0, foldedNodes = 0
 
@@ -61,15 +64,16 @@ final class ONNXProgram {
         inputID = id(input.name)
         for other in graph.inputs.dropFirst() { _ = id(other.name) }
         // Kernels first, so an unsupported op is reported before anything else.
+        let nodes = graph.topologicallySorted()
         var kernels: [Kernel] = []
-        for n in graph.nodes {
+        for n in nodes {
             guard let k = ONNXOperators.kernel(for: n) else {
                 throw ONNXReadError.unsupportedOp(file: file, op: n.domain.isEmpty ? n.op : "\(n.domain).\(n.op)", node: n.label)
             }
             kernels.append(k)
         }
         var produced = Set(graph.initializers.keys).union(graph.inputs.map(\.name))
-        for (n, kernel) in zip(graph.nodes, kernels) {
+        for (n, kernel) in zip(nodes, kernels) {
             for t in n.inputs where !t.isEmpty && !produced.contains(t) {
                 throw ONNXReadError.missingTensor(file: file, tensor: t, node: n.label)
             }

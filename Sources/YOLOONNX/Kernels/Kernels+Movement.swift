@@ -61,7 +61,12 @@ enum MovementKernels {
             let src = try x.plain().pointer
             let out = Tensor(uninitializedShape: [x.count])
             let dst = out.pointer
-            Layout.forEachBroadcast(shape, readStrides, readStrides) { o, i, _ in dst[o] = src[i] }
+            if readStrides.last == 1 {
+                let n = shape.last ?? 1
+                Layout.forEachRow(shape, readStrides) { o, i in (dst + o).update(from: src + i, count: n) }
+            } else {
+                Layout.forEachBroadcast(shape, readStrides, readStrides) { o, i, _ in dst[o] = src[i] }
+            }
             return [ONNXValue(shape: shape, plain: out)]
         }
         var runs: [CopyRun] = []

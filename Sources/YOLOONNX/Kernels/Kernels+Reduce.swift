@@ -15,21 +15,31 @@ enum ReduceKernels {
         let src = try x.plain().pointer
         let out = Tensor(uninitializedShape: [x.count])
         let dst = out.pointer
-        var maxima = [Float](repeating: 0, count: inner), sums = [Float](repeating: 0, count: inner)
+        // Rows of `inner` contiguous values per softmax position: running max, exponentials and sums stay vectorisable.
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 2 * max(inner, 1))
+        defer { scratch.deallocate() }
+        let maxima = scratch, sums = scratch + inner
         for o in 0..<outer {
             let s = src + o * dim * inner, d = dst + o * dim * inner
-            for i in 0..<inner { maxima[i] = s[i] }
-            for k in 1..<max(dim, 1) { for i in 0..<inner { maxima[i] = max(maxima[i], s[k * inner + i]) } }
-            for i in 0..<inner { sums[i] = 0 }
+            maxima.update(from: s, count: inner)
+            for k in 1..<max(dim, 1) {
+                let row = s + k * inner
+                for i in 0..<inner { maxima[i] = max(maxima[i], row[i]) }
+            }
+            sums.initialize(repeating: 0, count: inner)
             for k in 0..<dim {
+                let row = s + k * inner, drow = d + k * inner
                 for i in 0..<inner {
-                    let e = expf(s[k * inner + i] - maxima[i])
-                    d[k * inner + i] = e
+                    let e = expf(row[i] - maxima[i])
+                    drow[i] = e
                     sums[i] += e
                 }
             }
             for i in 0..<inner { sums[i] = 1 / sums[i] }
-            for k in 0..<dim { for i in 0..<inner { d[k * inner + i] *= sums[i] } }
+            for k in 0..<dim {
+                let drow = d + k * inner
+                for i in 0..<inner { drow[i] *= sums[i] }
+            }
         }
         return [ONNXValue(shape: x.shape, plain: out)]
     }

@@ -95,4 +95,28 @@ enum Layout {
             }
         }
     }
+
+    /// Calls `body(outOffset, inOffset)` for each innermost row of `out` (length out.last), where the input is read
+    /// with `strides` and its innermost stride is 1 (so a row is one contiguous copy).
+    static func forEachRow(_ out: [Int], _ strides: [Int], _ body: (Int, Int) -> Void) {
+        let rank = out.count
+        guard rank > 0, out.reduce(1, *) > 0 else { return }
+        let inner = out[rank - 1]
+        var index = [Int](repeating: 0, count: rank)
+        var o = 0
+        let total = out.reduce(1, *)
+        while o < total {
+            var a = 0
+            for d in 0..<(rank - 1) { a += index[d] * strides[d] }
+            body(o, a)
+            o += inner
+            var d = rank - 2
+            while d >= 0 {
+                index[d] += 1
+                if index[d] < out[d] { break }
+                index[d] = 0
+                d -= 1
+            }
+        }
+    }
 }

@@ -29,7 +29,6 @@ public struct Float16Conversion: GraphPass {
             nodes.append(GraphNode(name: "graph_input_cast\(k)", op: GraphOp.cast, inputs: [input.name], outputs: [casted],
                                    attributes: ["to": .dtype(.float16)]))
         }
-        var counter = 0
         for var n in graph.nodes {
             if n.op == GraphOp.cast, case .dtype(.float32)? = n.attributes["to"] { n.attributes["to"] = .dtype(.float16) }
             if n.op == GraphOp.constantOfShape, case .tensor(let v)? = n.attributes["value"], v.dtype == .float32 {
@@ -41,7 +40,6 @@ public struct Float16Conversion: GraphPass {
                     nodes.append(GraphNode(name: "\(n.name)_input_cast\(slot)", op: GraphOp.cast, inputs: [n.inputs[slot]],
                                            outputs: [casted], attributes: ["to": .dtype(.float32)]))
                     n.inputs[slot] = casted
-                    counter += 1
                 }
             }
             nodes.append(n)

@@ -4,7 +4,7 @@ import YOLOTensor
 
 /// Forward benchmark: ours against ONNX Runtime and Ultralytics/PyTorch on the same random-init
 /// checkpoint, in the same run. Usage:
-///   yolo-bench [--scales n,s] [--imgsz 640] [--runs 30] [--warmup 5] [--python PATH] [--out DIR]
+///   yolo-bench [--scales n,s] [--imgsz 640] [--runs 30] [--warmup 5] [--python PATH] [--out DIR] [--onnx]
 ///   yolo-bench --train [--imgsz 640] [--repeats 1] [key=value …]     `yolo pose train` end to end vs Ultralytics
 /// The reference side runs Scripts/bench/ort_forward.py in the reference venv (see Scripts/bench/README.md).
 
@@ -17,6 +17,8 @@ struct Options {
     var out = NSTemporaryDirectory() + "yolo-bench"
     /// Time only our forward on an existing checkpoint (no reference process).
     var oursOnly: String?
+    /// Time our ONNX evaluator against our `.pt` forward and ONNX Runtime on the same exported file.
+    var onnx = false
     /// Time `yolo pose predict` end to end (ours vs Ultralytics' CLI) on this folder of images.
     var predictDir: String?
     var model = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -43,6 +45,7 @@ struct Options {
             case "--repeats": repeats = Int(next()) ?? repeats
             case "--train": train = true
             case let kv where kv.contains("=") && train: trainArgs.append(kv)
+            case "--onnx": onnx = true
             default: FileHandle.standardError.write(Data("unknown option \(argv[i])\n".utf8)); exit(2)
             }
             i += 1
@@ -118,6 +121,10 @@ print("forward, batch 1, \(o.imgsz)×\(o.imgsz), fp32, \(o.runs) runs after \(o.
 print("model          ours med/min (ms)   ORT med/min (ms)   torch med (ms)   ours/ORT   ours/torch")
 if let dir = o.predictDir {
     try PredictBench.run(dir: dir, options: o)
+    exit(0)
+}
+if o.onnx {
+    for scale in o.scales { try ONNXBench.run(o, scale: scale) }
     exit(0)
 }
 if let pt = o.oursOnly {

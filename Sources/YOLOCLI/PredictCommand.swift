@@ -33,16 +33,16 @@ enum PredictCommand {
     static func run(_ cfg: CLIConfig) throws {
         var cfg = cfg
         let modelName = cfg.string("model") ?? "yolov8n-pose.pt"
-        let net = try YOLONetwork.load(modelName)
-        cfg.reconcileTask(modelTask: net.task)
+        let model = try CLI.loadBackend(modelName)
+        cfg.reconcileTask(modelTask: model.task)
         guard let source = cfg.string("source") else {
             throw CLIError.missing("'source' is required for predict, e.g. 'yolo pose predict model=\(modelName) source=path/to/images'")
         }
         try CLI.checkCommonArguments(cfg)
         let options = options(cfg)
-        let predictor = Predictor(model: net, options: options)
+        let predictor = Predictor(backend: model, options: options)
         print(CLI.banner())
-        print(CLI.modelSummary(modelName, net))
+        CLI.backendSummary(modelName, model).forEach { print($0) }
         print("")
         try predictor.run(source: source)
         print("💡 Learn more at https://docs.ultralytics.com/modes/predict")

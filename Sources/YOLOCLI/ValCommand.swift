@@ -8,9 +8,9 @@ enum ValCommand {
     static func run(_ cfg: CLIConfig) throws {
         var cfg = cfg
         let modelName = cfg.string("model") ?? "yolov8n-pose.pt"
-        let net = try YOLONetwork.load(modelName)
-        cfg.reconcileTask(modelTask: net.task)
-        guard let dataPath = cfg.string("data") ?? net.args["data"]?.string else {
+        let model = try CLI.loadBackend(modelName)
+        cfg.reconcileTask(modelTask: model.task)
+        guard let dataPath = cfg.string("data") ?? (model as? YOLONetwork)?.args["data"]?.string else {
             throw CLIError.missing("'data' is required for val, e.g. 'yolo pose val model=\(modelName) data=coco8-pose.yaml'")
         }
         guard FileManager.default.fileExists(atPath: dataPath) else {
@@ -19,9 +19,10 @@ enum ValCommand {
         try CLI.checkCommonArguments(cfg)
         let data = try DataConfig.load(dataPath)
         var o = ValOptions()
-        // Without imgsz= the checkpoint's training size is used, as the reference does.
+        // Without imgsz= the checkpoint's training size is used, as the reference does (640 for a dynamic export;
+        // a static export always runs at its own size, set by the validator).
         if cfg.isSet("imgsz"), let s = cfg.intList("imgsz")?.first { o.imgsz = s }
-        else if let s = net.args["imgsz"]?.int { o.imgsz = s }
+        else if let s = model.defaultImgsz?.first { o.imgsz = s }
         o.batch = cfg.int("batch") ?? 16
         o.conf = cfg.isSet("conf") ? Float(cfg.double("conf") ?? 0.001) : 0.001
         o.iou = Float(cfg.double("iou") ?? 0.7)
@@ -35,13 +36,13 @@ enum ValCommand {
         o.saveConf = cfg.bool("save_conf")
         o.plots = cfg.isSet("plots") ? cfg.bool("plots") : true
         // The reference always makes runs/<task>/val(-N) (labels/ inside it with save_txt).
-        let saveDir = SaveDirectory.make(task: net.task, mode: "val", project: cfg.string("project"),
+        let saveDir = SaveDirectory.make(task: model.task, mode: "val", project: cfg.string("project"),
                                          name: cfg.string("name"), existOk: cfg.bool("exist_ok"))
         try FileManager.default.createDirectory(at: saveDir, withIntermediateDirectories: true)
         o.saveDir = saveDir
-        let validator = try Validator(model: net, data: data, options: o)
+        let validator = try Validator(backend: model, data: data, options: o)
         print(CLI.banner())
-        print(CLI.modelSummary(modelName, net))
+        CLI.backendSummary(modelName, model).forEach { print($0) }
         _ = try validator.run()
         print("💡 Learn more at https://docs.ultralytics.com/modes/val")
     }

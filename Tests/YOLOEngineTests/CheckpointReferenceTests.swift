@@ -75,7 +75,7 @@ final class CheckpointReferenceTests: XCTestCase {
             let predictor = Predictor(model: ours, options: o)
             for image in images {
                 let label = "\(name) imgsz=\(imgsz) \(image.lastPathComponent)"
-                let r = predictor.predict(try ImageIO.read(image), path: image.path)
+                let r = try predictor.predict(try ImageIO.read(image), path: image.path)
                 let refs = try XCTUnwrap(refImages[image.lastPathComponent], label)
                 compared += compare(refs, r, label: label)
             }
@@ -212,7 +212,7 @@ final class CheckpointReferenceTests: XCTestCase {
         o.conf = 0.25
         let predictor = Predictor(model: try YOLONetwork.load(url.path), options: o)
         for image in valImages {
-            let r = predictor.predict(try ImageIO.read(image), path: image.path)
+            let r = try predictor.predict(try ImageIO.read(image), path: image.path)
             _ = compare(try XCTUnwrap(refs[image.lastPathComponent]), r, label: "last.pt \(image.lastPathComponent)")
         }
     }

@@ -46,7 +46,7 @@ final class PredictParityTests: XCTestCase {
             for img in cfg["images"] as! [[String: Any]] {
                 let file = img["source"] as! String
                 let image = try ImageIO.read(Fixtures.coco8Pose.appendingPathComponent(file))
-                let r = predictor.predict(image, path: file)
+                let r = try predictor.predict(image, path: file)
                 let label = "\(name) \(file)"
                 let inShape = img["input_shape"] as! [Int]
                 XCTAssertEqual([r.inputShape.height, r.inputShape.width], inShape, "\(label): letterboxed shape")

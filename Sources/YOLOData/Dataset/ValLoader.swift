@@ -80,6 +80,19 @@ public struct ValLoader: Sequence, Sendable {
         self.batchShapes = shapes
     }
 
+    /// The loader without rect batches (the reference's `rect=False`, used for static-shape exports): images in scan
+    /// order, each loaded with its long side scaled to max(h, w) and letterboxed without upscaling to `shape`.
+    public init(scan: DatasetScan, fixedShape shape: (h: Int, w: Int), batch: Int, stride: Int = 32) {
+        precondition(shape.h > 0 && shape.w > 0 && batch > 0, "ValLoader: shape and batch must be positive")
+        self.scan = scan
+        self.imgsz = Swift.max(shape.h, shape.w)
+        self.batchSize = batch
+        self.stride = stride
+        self.pad = 0
+        self.order = Array(scan.images.indices)
+        self.batchShapes = [(h: Int, w: Int)](repeating: shape, count: (scan.images.count + batch - 1) / batch)
+    }
+
     public var count: Int { batchShapes.count }
 
     /// Loads batch `i` (0 ≤ i < count); images are read in parallel.

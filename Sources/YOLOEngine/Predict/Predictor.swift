@@ -3,26 +3,35 @@ import YOLOData
 import YOLOModel
 import YOLOTensor
 
-/// Runs a pose/detect network on images: letterbox → forward → NMS → rescale, as Ultralytics' predictor.
-/// Images are decoded on a background thread while the network runs on the calling thread (oneDNN stays
-/// on one thread).
+/// Runs a pose/detect model on images: letterbox → forward → NMS → rescale, as Ultralytics' predictor.
+/// Images are decoded on a background thread while the model runs on the calling thread (oneDNN stays
+/// on one thread). Any `InferenceBackend` works: a `YOLONetwork` or an ONNX export.
 public final class Predictor {
-    public let model: YOLONetwork
+    /// The model being run.
+    public let backend: InferenceBackend
+    /// The network when the backend is one.
+    public var model: YOLONetwork? { backend as? YOLONetwork }
     public let options: PredictOptions
-    /// Network input size (height, width) after rounding up to a stride multiple.
+    /// Network input size (height, width) after rounding up to a stride multiple; a static export's own size.
     public let imgsz: (height: Int, width: Int)
+    /// Minimal-rectangle letterboxing (`auto`): on for networks and dynamic exports, off for static exports.
+    public let letterboxAuto: Bool
     /// Console sink for per-image lines (stdout by default).
     public var log: (String) -> Void = { print($0) }
 
-    public init(model: YOLONetwork, options: PredictOptions = PredictOptions()) {
-        if !model.isFused { model.fuse() }
-        self.model = model
+    public init(backend: InferenceBackend, options: PredictOptions = PredictOptions()) {
+        backend.prepareForInference()
+        self.backend = backend
         self.options = options
-        let stride = Int(model.stride.max() ?? 32)
-        var size = options.imgsz ?? model.args["imgsz"].flatMap { n -> [Int]? in
-            if let i = n.int { return [i] }
-            return n.list?.compactMap(\.int)
-        } ?? [640]
+        if let fixed = backend.fixedInputSize {
+            // A static export takes only its own size: imgsz comes from the file, as in the reference.
+            imgsz = fixed
+            letterboxAuto = false
+            return
+        }
+        letterboxAuto = true
+        let stride = backend.maxStride
+        var size = options.imgsz ?? backend.defaultImgsz ?? [640]
         if size.count == 1 { size = [size[0], size[0]] }
         let rounded = size.map { max(($0 + stride - 1) / stride * stride, stride) }
         if rounded != size {
@@ -31,15 +40,19 @@ public final class Predictor {
         imgsz = (rounded[0], rounded[1])
     }
 
+    public convenience init(model: YOLONetwork, options: PredictOptions = PredictOptions()) {
+        self.init(backend: model, options: options)
+    }
+
     /// Predicts one decoded image. `path` names it in the results.
-    public func predict(_ image: Image, path: String = "image0.jpg") -> Results {
+    public func predict(_ image: Image, path: String = "image0.jpg") throws -> Results {
         let t0 = DispatchTime.now().uptimeNanoseconds
-        let lb = letterbox(image, to: imgsz, auto: true, stride: Int(model.stride.max() ?? 32))
+        let lb = letterbox(image, to: imgsz, auto: letterboxAuto, stride: backend.maxStride)
         let x = lb.image.toTensorRGB01()
         let t1 = DispatchTime.now().uptimeNanoseconds
-        let out = withNoGrad { model(x) }
+        let out = try backend.forward(x)
         let t2 = DispatchTime.now().uptimeNanoseconds
-        let dets = nonMaxSuppression(out, nc: model.nc, options: options.nms)[0]
+        let dets = backend.detections(out, options: options.nms)[0]
         let r = makeResults(dets, input: (lb.image.height, lb.image.width), image: image, path: path)
         let t3 = DispatchTime.now().uptimeNanoseconds
         var res = r
@@ -50,6 +63,6 @@ public final class Predictor {
     /// Maps detections from the letterboxed input back to the original image.
     func makeResults(_ dets: [Detection], input: (height: Int, width: Int), image: Image, path: String) -> Results {
         LetterboxMapping(input: input, original: (image.height, image.width))
-            .results(dets, kptShape: model.kptShape, names: model.names, path: path, inputShape: input)
+            .results(dets, kptShape: backend.kptShape, names: backend.names, path: path, inputShape: input)
     }
 }

@@ -32,6 +32,7 @@ extension YOLONetwork {
 
     /// Predicts one decoded image (BGR or RGB `Image`) with default options, or the given ones.
     public func predict(_ image: Image, options: PredictOptions = PredictOptions()) -> Results {
-        Predictor(model: self, options: options).predict(image)
+        // A network's forward pass does not throw (only other backends' can).
+        try! Predictor(model: self, options: options).predict(image)
     }
 }

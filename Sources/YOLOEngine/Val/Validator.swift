@@ -7,17 +7,44 @@ import YOLOTensor
 /// half a stride, NMS at conf 0.001 / IoU 0.7, greedy IoU and OKS matching at 0.50:0.05:0.95 in letterboxed
 /// input pixels (predictions unclipped), 101-point AP, P and R at the max-F1 confidence.
 public final class Validator {
-    public let model: YOLONetwork
+    /// The model being validated.
+    public let backend: InferenceBackend
+    /// The network when the backend is one.
+    public var model: YOLONetwork? { backend as? YOLONetwork }
     public let data: DataConfig
     public let options: ValOptions
     /// Console sink (stdout by default).
     public var log: (String) -> Void = { print($0) }
     /// Called with each batch's raw head outputs before decoding (the trainer computes validation losses from
-    /// them). When set, the network runs as `forwardRaw` + `decode`, which gives the same output.
+    /// them). When set, the network runs as `forwardRaw` + `decode`, which gives the same output. Networks only.
     public var onRawOutputs: (([HeadLevel], ValBatch) -> Void)?
 
+    /// Validates any backend. A static-shape export (`fixedInputSize`) is validated as the reference does: at its
+    /// export batch and input size, without rect batches ("Setting batch=… input of shape …").
+    public init(backend: InferenceBackend, data: DataConfig, options: ValOptions = ValOptions()) throws {
+        guard let ks = backend.kptShape else {
+            throw ModelLoadError.wrongTask(file: "model", expected: "pose", found: backend.task)
+        }
+        guard ks == data.kptShape else {
+            throw DataConfigError(file: data.yamlURL.path, key: "kpt_shape",
+                                  message: "dataset kpt_shape \(data.kptShape) does not match the model's \(ks)")
+        }
+        backend.prepareForInference()
+        self.backend = backend
+        self.data = data
+        self.options = options
+    }
+
     /// `fuse: false` validates the network as it is (the trainer validates its unfused EMA, as the reference does).
-    public init(model: YOLONetwork, data: DataConfig, options: ValOptions = ValOptions(), fuse: Bool = true) throws {
+    public convenience init(model: YOLONetwork, data: DataConfig, options: ValOptions = ValOptions(), fuse: Bool = true) throws {
+        guard fuse else {
+            try self.init(unfused: model, data: data, options: options)
+            return
+        }
+        try self.init(backend: model, data: data, options: options)
+    }
+
+    private init(unfused model: YOLONetwork, data: DataConfig, options: ValOptions) throws {
         guard let ks = model.kptShape else {
             throw ModelLoadError.wrongTask(file: "model", expected: "pose", found: model.task)
         }
@@ -25,8 +52,7 @@ public final class Validator {
             throw DataConfigError(file: data.yamlURL.path, key: "kpt_shape",
                                   message: "dataset kpt_shape \(data.kptShape) does not match the model's \(ks)")
         }
-        if fuse && !model.isFused { model.fuse() }
-        self.model = model
+        self.backend = model
         self.data = data
         self.options = options
     }
@@ -37,8 +63,15 @@ public final class Validator {
         try DatasetDownload.ensure(entries, data: data)
         let scan = try LabelScanner.scan(imageDirOrList: entries, kptShape: data.kptShape, nc: data.nc,
                                          singleCls: options.singleCls)
-        let stride = Int(model.stride.max() ?? 32)
-        let loader = ValLoader(scan: scan, imgsz: options.imgsz, batch: options.batch, stride: stride)
+        let stride = backend.maxStride
+        let loader: ValLoader
+        if let fixed = backend.fixedInputSize {
+            let batch = backend.exportBatch ?? 1
+            if options.verbose { log("Setting batch=\(batch) input of shape (\(batch), 3, \(fixed.height), \(fixed.width))") }
+            loader = ValLoader(scan: scan, fixedShape: (fixed.height, fixed.width), batch: batch, stride: stride)
+        } else {
+            loader = ValLoader(scan: scan, imgsz: options.imgsz, batch: options.batch, stride: stride)
+        }
         let sigmas = try OKS.sigmas(count: data.kptShape[0], dims: data.kptShape[1], override: data.kptOksSigmas)
         var stats = DetectionStats(pose: true)
         var maxDet = options.maxDet
@@ -66,17 +99,17 @@ public final class Validator {
             let t0 = DispatchTime.now().uptimeNanoseconds
             let x = Validator.stack(batch.images)
             let t1 = DispatchTime.now().uptimeNanoseconds
-            let out: Tensor = withNoGrad {
-                guard let hook = onRawOutputs else { return model(x) }
-                let levels = model.forwardRaw(x)
+            let out: Tensor = try withNoGrad {
+                guard let hook = onRawOutputs, let net = model else { return try backend.forward(x) }
+                let levels = net.forwardRaw(x)
                 hook(levels, batch)
-                return model.head.decode(levels)
+                return net.head.decode(levels)
             }
             let t2 = DispatchTime.now().uptimeNanoseconds
-            let dets = nonMaxSuppression(out, nc: model.nc, options: nms)
+            let dets = backend.detections(out, options: nms)
             for (i, d) in dets.enumerated() {
                 accumulate(d, labels: batch.labels[i], size: batch.shape, sigmas: sigmas, into: &stats)
-                try outputs?.add(d, batch: batch, index: i, kptShape: model.kptShape, names: model.names)
+                try outputs?.add(d, batch: batch, index: i, kptShape: backend.kptShape, names: backend.names)
                 if plotDir != nil { confusion.process(detections: d, gtBoxes: Validator.pixelBoxes(batch.labels[i], batch.shape),
                                                       gtClasses: batch.labels[i].map(\.cls)) }
             }
@@ -122,7 +155,7 @@ public final class Validator {
         let gtKpts = labels.map { $0.keypoints.map { SIMD3($0.x * w, $0.y * h, $0.z) } }
         let gtCls = labels.map(\.cls)
         let predCls = dets.map(\.cls)
-        let d = model.kptShape![1]
+        let d = backend.kptShape![1]
         let predKpts = dets.map { det in
             (0..<(det.keypoints.count / d)).map { k in SIMD2(det.keypoints[k * d], det.keypoints[k * d + 1]) }
         }

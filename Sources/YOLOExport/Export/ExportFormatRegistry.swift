@@ -6,6 +6,8 @@ public enum ExportFormatRegistry {
     /// Writers compiled into YOLOExport. Add new formats here.
     static let builtIn: [any ExportFormatWriter] = [
         ONNXFormatWriter(),
+        OpenVINOFormatWriter(),
+        NCNNFormatWriter(),
     ]
 
     private static let lock = NSLock()

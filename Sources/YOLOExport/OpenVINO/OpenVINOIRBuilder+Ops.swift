@@ -179,7 +179,7 @@ extension OpenVINOIRBuilder {
         var kept = x.dims
         if kept != nil { kept![axis] = 1 }
         let refs = layer(n.name + (keep ? "" : "/TopK"), "TopK", "opset11", [
-            ("axis", String(axis)), ("mode", "max"), ("sort", "none"), ("index_element_type", "i64"), ("stable", "true"),
+            ("axis", String(axis)), ("mode", "max"), ("sort", "value"), ("index_element_type", "i64"), ("stable", "true"),
         ], inputs: [x, int64s(n.name + "/k", [1], scalar: true)],
         outputs: [(x.dtype, kept, []), (.int64, kept, keep ? [n.outputs[0]] : [])])
         guard !keep else { return bind(n.outputs[0], refs[1]) }

@@ -34,9 +34,9 @@ final class OpenVINONCNNExportCLITests: XCTestCase {
         XCTAssertEqual(try contents("sub/tiny-k12d2-pose_openvino_model"),
                        ["metadata.yaml", "tiny-k12d2-pose.bin", "tiny-k12d2-pose.xml"])
         let lines = r.stdout.components(separatedBy: "\n")
-        XCTAssertTrue(lines.contains("WARNING ⚠️ 'half' is deprecated and will be removed in the future. Use 'quantize' instead."), r.stdout)
+        XCTAssertTrue((r.stdout + r.stderr).contains("WARNING ⚠️ 'half' is deprecated and will be removed in the future. Use 'quantize' instead."), r.stdout)
         XCTAssertTrue(lines.contains("\(Self.blue("OpenVINO")) starting export with openvino 2026.4.1-22982-e213a147257-releases/2026/4..."), r.stdout)
-        XCTAssertTrue(lines.contains { $0.range(of: #"^\S+OpenVINO:\S+ export success ✅ \d+\.\ds, saved as 'sub/tiny-k12d2-pose_openvino_model/' \(1\.\d MB\)$"#, options: .regularExpression) != nil }, r.stdout)
+        XCTAssertTrue(lines.contains { $0.range(of: #"^\S+OpenVINO:\S+ export success ✅ \d+\.\ds, saved as 'sub/tiny-k12d2-pose_openvino_model/' \(2\.\d MB\)$"#, options: .regularExpression) != nil }, r.stdout)
         XCTAssertTrue(lines.contains("Predict:         yolo predict task=pose model=sub/tiny-k12d2-pose_openvino_model/ imgsz=320 quantize=16"), r.stdout)
         let yaml = try String(contentsOf: dir.appendingPathComponent("sub/tiny-k12d2-pose_openvino_model/metadata.yaml"), encoding: .utf8)
         XCTAssertTrue(yaml.contains("args:\n  data: null\n  batch: 1\n  fraction: 1.0\n  quantize: 16\n  nms: null\n  dynamic: false\n"), yaml)

@@ -37,6 +37,19 @@ public final class BatchNorm2d: Module {
         return (scale, shift)
     }
 
+    /// The scale and shift to fold into a preceding bias-free convolution, rounded as torch's `fuse_conv_bn_weights`
+    /// (which Ultralytics' `fuse()` uses): r = 1/√(σ²+ε) in float32, scale = γ·r, shift = ((0 − μ)·r)·γ + β.
+    /// Folding with these gives bit-for-bit the reference's fused weights.
+    public func fusionAffine() -> (scale: [Float], shift: [Float]) {
+        var scale = [Float](repeating: 0, count: channels), shift = scale
+        for c in 0..<channels {
+            let r = 1 / (runningVar.pointer[c] + eps).squareRoot()
+            scale[c] = weight.pointer[c] * r
+            shift[c] = ((0 - runningMean.pointer[c]) * r) * weight.pointer[c] + bias.pointer[c]
+        }
+        return (scale, shift)
+    }
+
     /// Normalizes with running statistics (inference), optionally followed by SiLU.
     public func callAsFunction(_ x: Tensor, silu: Bool = false) -> Tensor {
         precondition(x.shape.last == channels, "BatchNorm2d: input \(x.shape) for \(channels) channels")

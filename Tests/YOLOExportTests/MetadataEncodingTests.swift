@@ -1,4 +1,6 @@
 import XCTest
+import YOLOModel
+import YOLOTestSupport
 @testable import YOLOExport
 
 /// The metadata encodings against what Python prints (expected strings produced with the reference venv's
@@ -91,6 +93,29 @@ final class MetadataEncodingTests: XCTestCase {
         XCTAssertEqual(try ExportQuantize(parsing: "w8a16").metadataValue, .string("w8a16"))
         XCTAssertThrowsError(try ExportQuantize(parsing: "99")) { e in
             XCTAssertTrue("\(e)".hasPrefix("'quantize=99' is invalid. Valid 'quantize' values are 8, 16, 32"))
+        }
+    }
+}
+
+/// The metadata of real checkpoints encoded by Python itself (`Scripts/reference/metadata_dump.py`: our `repr`
+/// read back with `ast.literal_eval`, then PyYAML / `json.dumps` / `str`).
+final class MetadataReferenceTests: XCTestCase {
+    func testEncodingsMatchPython() throws {
+        for (fixture, format) in [("overfit-n-pose.pt", "openvino"), ("tiny-k12d2-pose.pt", "ncnn"), ("tiny-detect.pt", "onnx")] {
+            let net = try YOLONetwork.load(Fixtures.path(fixture))
+            net.names[0] = "person with 'quotes' and a very long name: \(String(repeating: "word ", count: 20))"
+            var args = ExportArguments(format: format)
+            args.quantize = .fp16
+            args.nms = true
+            let meta = ExportMetadata(network: net, format: ExportFormat.named(format)!, arguments: args,
+                                      imageSize: [480, 640], sourceStem: "x")
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("meta-\(UUID().uuidString).py")
+            defer { try? FileManager.default.removeItem(at: file) }
+            try meta.dictionary.pythonRepr.write(to: file, atomically: true, encoding: .utf8)
+            let python = try ReferencePython.json("metadata_dump.py", [file.path], timeout: 60)
+            XCTAssertEqual(meta.yaml, python["yaml"] as? String, fixture)
+            XCTAssertEqual(meta.json, python["json"] as? String, fixture)
+            XCTAssertEqual(meta.stringProperties.map { [$0.key, $0.value] }, python["str"] as? [[String]], fixture)
         }
     }
 }

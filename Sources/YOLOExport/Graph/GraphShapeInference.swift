@@ -42,6 +42,12 @@ public enum GraphShapeInference {
             return .symbolic("unk__\(fresh)")
         }
 
+        /// Int values from input `slot` when it is a constant, else from attribute `attribute` (older opset forms).
+        func ints(_ n: GraphNode, _ slot: Int, _ attribute: String) -> [Int]? {
+            if slot < n.inputs.count, !n.inputs[slot].isEmpty { return ints(n.inputs[slot]) }
+            return n.attributes[attribute]?.intsValue
+        }
+
         func ints(_ name: String?) -> [Int]? {
             guard let name, let c = constants[name], let v = c.intValues else { return nil }
             return v.map { Int($0) }
@@ -95,21 +101,22 @@ public enum GraphShapeInference {
             case GraphOp.split:
                 guard let s = shape else { return n.outputs.map { _ in (dtype, nil) } }
                 let a = axis(n.attributes["axis"]?.intValue ?? 0, s.count)
-                let sizes = ints(ins.count > 1 ? n.inputs[1] : nil)
+                let sizes = ints(n, 1, "split")
                 return n.outputs.indices.map { k in
                     var o = s
                     o[a] = sizes.map { .fixed($0[k]) } ?? unknown()
                     return (dtype, o)
                 }
-            case GraphOp.resize:
-                guard let s = shape, n.inputs.count > 2, let c = constants[n.inputs[2]], let scales = c.floatValues,
+            case GraphOp.resize, "Upsample":
+                let scalesName = n.inputs.count > 2 ? n.inputs[2] : (n.inputs.count == 2 ? n.inputs[1] : "")
+                guard let s = shape, let c = constants[scalesName], let scales = c.floatValues,
                       scales.count == s.count else { return [(dtype, nil)] }
                 return [(dtype, zip(s, scales).map { d, f in
                     if f == 1 { return d }
                     return d.value.map { .fixed(Int((Float($0) * f).rounded(.down))) } ?? unknown()
                 })]
             case GraphOp.reshape:
-                guard let target = ints(n.inputs.count > 1 ? n.inputs[1] : nil) else { return [(dtype, nil)] }
+                guard let target = ints(n, 1, "shape") else { return [(dtype, nil)] }
                 var out: [GraphDim] = target.enumerated().map { j, t in
                     if t == 0, let s = shape, j < s.count { return s[j] }
                     return t >= 0 ? .fixed(t) : .fixed(-1)
@@ -132,8 +139,8 @@ public enum GraphShapeInference {
                 let perm = n.attributes["perm"]?.intsValue ?? Array((0..<s.count).reversed())
                 return [(dtype, perm.map { s[$0] })]
             case GraphOp.slice:
-                guard let s = shape, let starts = ints(n.inputs[1]), let ends = ints(n.inputs[2]) else { return [(dtype, nil)] }
-                let axes = ints(n.inputs.count > 3 ? n.inputs[3] : nil) ?? Array(0..<starts.count)
+                guard let s = shape, let starts = ints(n, 1, "starts"), let ends = ints(n, 2, "ends") else { return [(dtype, nil)] }
+                let axes = ints(n, 3, "axes") ?? Array(0..<starts.count)
                 var out = s
                 for (j, a0) in axes.enumerated() {
                     let a = axis(a0, s.count)
@@ -152,20 +159,20 @@ public enum GraphShapeInference {
                 let a = axis(n.attributes["axis"]?.intValue ?? 0, s.count)
                 return [(dtype, Array(s[..<a]) + idx + Array(s[(a + 1)...]))]
             case GraphOp.unsqueeze:
-                guard var s = shape, let axes = ints(n.inputs.count > 1 ? n.inputs[1] : nil) else { return [(dtype, nil)] }
+                guard var s = shape, let axes = ints(n, 1, "axes") else { return [(dtype, nil)] }
                 let rank = s.count + axes.count
                 for a in axes.map({ axis($0, rank) }).sorted() { s.insert(.fixed(1), at: a) }
                 return [(dtype, s)]
             case GraphOp.squeeze:
                 guard let s = shape else { return [(dtype, nil)] }
-                let axes = Set(ints(n.inputs.count > 1 ? n.inputs[1] : nil)?.map { axis($0, s.count) }
+                let axes = Set(ints(n, 1, "axes")?.map { axis($0, s.count) }
                                ?? s.indices.filter { s[$0] == .fixed(1) })
                 return [(dtype, s.indices.filter { !axes.contains($0) }.map { s[$0] })]
             case GraphOp.reduceMax, GraphOp.argMax:
                 guard let s = shape else { return [(n.op == GraphOp.argMax ? .int64 : dtype, nil)] }
                 let keep = (n.attributes["keepdims"]?.intValue ?? 1) != 0
                 let axes = n.op == GraphOp.argMax ? [axis(n.attributes["axis"]?.intValue ?? 0, s.count)]
-                    : (ints(n.inputs.count > 1 ? n.inputs[1] : nil)?.map { axis($0, s.count) } ?? Array(s.indices))
+                    : (ints(n, 1, "axes")?.map { axis($0, s.count) } ?? Array(s.indices))
                 let out = s.indices.compactMap { j -> GraphDim? in
                     axes.contains(j) ? (keep ? .fixed(1) : nil) : s[j]
                 }
@@ -174,14 +181,14 @@ public enum GraphShapeInference {
                 return [(x?.dtype ?? .int64, [unknown()])]
             case GraphOp.expand:
                 guard let target = ins.count > 1 ? ins[1]?.shape?.first?.value : nil else { return [(dtype, nil)] }
-                if let values = ints(n.inputs[1]) {
+                if let values = ints(n, 1, "shape") {
                     return [(dtype, broadcast([shape, values.map { .fixed($0) }]))]
                 }
                 return [(dtype, (0..<target).map { _ in unknown() })]
             case GraphOp.constantOfShape:
                 var t: GraphDType = .float32
                 if case .tensor(let v)? = n.attributes["value"] { t = v.dtype }
-                if let values = ints(n.inputs[0]) { return [(t, values.map { .fixed($0) })] }
+                if let values = ints(n, 0, "shape") { return [(t, values.map { .fixed($0) })] }
                 guard let len = shape?.first?.value else { return [(t, nil)] }
                 return [(t, (0..<len).map { _ in unknown() })]
             case GraphOp.nonZero:
@@ -189,7 +196,7 @@ public enum GraphShapeInference {
             case GraphOp.nonMaxSuppression:
                 return [(.int64, [unknown(), .fixed(3)])]
             case GraphOp.pad:
-                guard let s = shape, let pads = ints(n.inputs.count > 1 ? n.inputs[1] : nil) else {
+                guard let s = shape, let pads = ints(n, 1, "pads") else {
                     return [(dtype, shape.map { $0.map { _ in unknown() } })]
                 }
                 return [(dtype, s.indices.map { j in

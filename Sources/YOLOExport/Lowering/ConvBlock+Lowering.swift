@@ -1,12 +1,13 @@
 import YOLOModel
+import YOLONN
 
 /// `Conv` (conv → BN → SiLU) as the reference's fused ONNX shows it: `<scope>/conv/Conv` with the BatchNorm folded
-/// into weight and bias (`model.i.conv.weight`, `model.i.conv.bias`), then `<scope>/act/Sigmoid` and
-/// `<scope>/act/Mul`. An already fused block is written as it is.
+/// into weight and bias (`model.i.conv.weight`, `model.i.conv.bias`) exactly as `fuse()` folds it (torch's rounding,
+/// `BatchNorm2d.fusionAffine`), then `<scope>/act/Sigmoid` and `<scope>/act/Mul`. A fused block is written as it is.
 extension ConvBlock: GraphLowerable {
     public func lower(_ inputs: [String], in context: LoweringContext, parameterPath: String) throws -> String {
         let b = context.builder
-        let fold = bn.map { $0.inferenceAffine() }
+        let fold = bn.map { $0.fusionAffine() }
         let y = b.withScope("conv") {
             context.conv2d(conv, inputs[0], parameterPath: parameterPath + ".conv", fold: fold)
         }

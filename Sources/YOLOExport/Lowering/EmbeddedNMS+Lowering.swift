@@ -6,7 +6,8 @@ extension YOLONetwork {
     /// `Gather`), boxes normalised by the larger input side and scaled by 1/nc, offset by class·(1/nc) unless
     /// agnostic, `NonMaxSuppression` at `iou`, the first `maxDet` kept rows `[x1 y1 x2 y2 score class extras…]`,
     /// zero-padded to `[maxDet, 6 + extras]`; the images are stacked to `[batch, maxDet, 6 + extras]`.
-    /// A dynamic graph zero-pads a smaller runtime batch to the unrolled one and slices the result back.
+    /// A dynamic graph zero-pads a smaller runtime batch to the unrolled one and slices the result back (with
+/// Expand/Concat/Slice only, so opset 11 works).
     ///
     /// - Parameter decoded: the head output `[b, 4 + nc + extras, A]` with xyxy boxes.
     func lowerNMS(_ decoded: String, image: String, options nms: EmbeddedNMSOptions, in context: LoweringContext) throws -> String {
@@ -19,11 +20,11 @@ extension YOLONetwork {
             let rb = context.gather(b.node(GraphOp.shape, [pred]), index: 0)
             runtimeBatch = context.unsqueeze(rb, [0])
             if unrolled > 1 {
-                let missing = b.node(GraphOp.max, [b.node(GraphOp.sub, [b.constant(int64s: [Int64(unrolled)], shape: []), rb]),
-                                                   b.constant(int64s: [0], shape: [])])
-                let pads = context.concat([b.constant(ints: [0, 0, 0]), context.unsqueeze(missing, [0]),
-                                           b.constant(ints: [0, 0])], axis: 0)
-                pred = b.node(GraphOp.pad, [pred, pads, b.constant(floats: [0], shape: [])], ["mode": .string("constant")])
+                // Append `unrolled` zero images and keep the first `unrolled`: pads a smaller runtime batch.
+                let rest = context.slice(b.node(GraphOp.shape, [pred]), axis: 0, 1, 3)
+                let dims = context.concat([b.constant(ints: [unrolled]), rest], axis: 0)
+                let zeros = b.node(GraphOp.expand, [b.constant(floats: [0], shape: []), dims])
+                pred = context.slice(context.concat([pred, zeros], axis: 0), axis: 0, 0, unrolled)
             }
         }
         // Larger input side, for the box normalisation.

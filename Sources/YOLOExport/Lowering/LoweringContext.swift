@@ -34,8 +34,9 @@ public struct LoweringContext {
             for o in 0..<oc {
                 for i in 0..<per { weight[o * per + i] *= fold.scale[o] }
             }
+            // A BN-carrying conv has no bias of its own (Ultralytics' Conv), so the shift is the bias.
             let b = bias ?? [Float](repeating: 0, count: oc)
-            bias = (0..<oc).map { b[$0] * fold.scale[$0] + fold.shift[$0] }
+            bias = (0..<oc).map { b[$0] == 0 ? fold.shift[$0] : b[$0] * fold.scale[$0] + fold.shift[$0] }
         }
         let w = builder.addConstant(GraphConstant(name: parameterPath + ".weight", shape: conv.weight.shape, floats: weight))
         var inputs = [x, w]

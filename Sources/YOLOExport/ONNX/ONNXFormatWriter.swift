@@ -33,7 +33,9 @@ public struct ONNXFormatWriter: ExportFormatWriter {
             job.log.info("\(prefix) converting to FP16...")
             _ = try Float16Conversion().run(&graph)
         }
-        _ = try ONNXOpsetLegalization(opset: opset).run(&graph)
+        if try ONNXOpsetLegalization(opset: opset).run(&graph), args.simplify {
+            _ = try TransposeFusion().run(&graph)
+        }
         GraphShapeInference.run(&graph)
         var builder = ONNXModelBuilder(opset: opset)
         builder.includeValueInfo = args.simplify

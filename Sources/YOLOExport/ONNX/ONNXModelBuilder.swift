@@ -111,11 +111,3 @@ public struct ONNXModelBuilder {
         return a
     }
 }
-
-/// Reading `.onnx` files with the generated protobuf types.
-public enum ONNXModelFile {
-    /// Parses an ONNX model file (`Onnx_ModelProto`; graph, initializers with `raw_data`, metadata).
-    public static func read(_ url: URL) throws -> Onnx_ModelProto {
-        try Onnx_ModelProto(serializedBytes: Data(contentsOf: url))
-    }
-}

@@ -1,10 +1,11 @@
 /// Rewrites the opset-18 form of the export graph for an older ONNX opset:
 /// * < 18: `ReduceMax` axes input → attribute;
+/// * < 14: `Reshape` without `allowzero`;
 /// * < 13: `Split` sizes, `Unsqueeze`/`Squeeze` axes inputs → attributes; `Softmax` over a non-last axis is wrapped in
 ///   two `Transpose`s (opset-11 Softmax flattens the trailing axes), as the reference's opset-12 graph shows;
 /// * < 13: `Resize` gets an empty roi tensor (required before opset 13);
 /// * < 11: `Resize` → opset-10 `Resize(X, scales)` (or `Upsample` below 10), `Pad` pads/value → attributes;
-/// * < 10: `Slice` bounds → attributes.
+/// * < 10: `Slice` bounds → attributes; `MaxPool` without `ceil_mode`/`dilations`.
 /// Ops that do not exist at the opset (Range < 11, NonMaxSuppression < 10) make it throw.
 public struct ONNXOpsetLegalization: GraphPass {
     public let name = "ONNX opset legalization"
@@ -27,6 +28,8 @@ public struct ONNXOpsetLegalization: GraphPass {
             switch n.op {
             case GraphOp.range where opset < 11, GraphOp.nonMaxSuppression where opset < 10:
                 throw ExportError.invalidArgument("ONNX opset \(opset) has no '\(n.op)' (needed by this export); use opset>=11")
+            case GraphOp.reshape where opset < 14:
+                n.attributes["allowzero"] = nil
             case GraphOp.reduceMax where n.inputs.count > 1:
                 n.attributes["axes"] = .ints(try ints(n.inputs[1]))
                 n.inputs = [n.inputs[0]]
@@ -67,6 +70,9 @@ public struct ONNXOpsetLegalization: GraphPass {
                 n.attributes["pads"] = .ints(try ints(n.inputs[1]))
                 if n.inputs.count > 2, let v = constants[n.inputs[2]]?.floatValues?.first { n.attributes["value"] = .float(v) }
                 n.inputs = [n.inputs[0]]
+            case GraphOp.maxPool where opset < 10:
+                n.attributes["ceil_mode"] = nil
+                n.attributes["dilations"] = nil
             case GraphOp.slice where opset < 10:
                 n.attributes["starts"] = .ints(try ints(n.inputs[1]))
                 n.attributes["ends"] = .ints(try ints(n.inputs[2]).map { min($0, Int(Int32.max)) })

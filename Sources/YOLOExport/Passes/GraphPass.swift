@@ -29,10 +29,11 @@ public struct GraphPassPipeline {
         return changedAny
     }
 
-    /// What `simplify=True` runs: constant folding, identity removal, dead-node elimination and deduplication of
-    /// identical constants (the parts of onnxslim's work that apply to our graphs).
+    /// What `simplify=True` runs: constant folding, identity removal, transpose fusion, dead-node elimination and
+    /// deduplication of identical constants (the parts of onnxslim's work that apply to our graphs).
     public static var simplify: GraphPassPipeline {
-        GraphPassPipeline([ConstantFolding(), IdentityRemoval(), DeadNodeElimination(), ConstantDeduplication()])
+        GraphPassPipeline([ConstantFolding(), IdentityRemoval(), TransposeFusion(), DeadNodeElimination(),
+                           ConstantDeduplication()])
     }
 }
 

@@ -33,7 +33,7 @@ public final class ConvBlock: Module {
     /// Folds the BN into the convolution (inference only).
     public func fuse() {
         guard let b = bn else { return }
-        let (scale, shift) = b.inferenceAffine()
+        let (scale, shift) = b.fusionAffine()
         conv.foldAffine(scale: scale, shift: shift)
         bn = nil
     }

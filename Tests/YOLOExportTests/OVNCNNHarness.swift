@@ -89,12 +89,25 @@ final class OVNCNNHarness {
         return x
     }
 
-    /// Our own forward of the fused network.
+    /// Our own forward of the fused network, cached per checkpoint and input (the test classes share inputs).
     static func forward(_ fixture: String, _ x: Tensor) throws -> Tensor {
+        let values = x.toArray()
+        let key = "\(fixture)|\(x.shape)|\(values.reduce(0, +))|\(values.enumerated().reduce(0) { $0 + Float($1.offset % 97) * $1.element })"
+        lock.lock()
+        let cached = forwards[key]
+        lock.unlock()
+        if let cached { return cached }
         let net = try YOLONetwork.load(Fixtures.path(fixture))
         net.fuse()
-        return withNoGrad { net(x) }
+        let y = withNoGrad { net(x) }
+        lock.lock()
+        forwards[key] = y
+        lock.unlock()
+        return y
     }
+
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var forwards: [String: Tensor] = [:]
 
     /// Largest |a − b| over the pixel channels (boxes, keypoint x/y/visibility) and over the class scores of an
     /// output `[b, 4 + nc + K·D, A]`.

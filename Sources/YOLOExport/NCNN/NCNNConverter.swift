@@ -22,7 +22,7 @@ struct NCNNConverter {
     private var counters: [String: Int] = [:]
     private var memoryData: [String: Blob] = [:]
     /// First node of each tiling slice group → the group; later members are skipped.
-    private(set) var sliceGroups: [String: SliceGroup] = [:]
+    private(set) var sliceGroups: [String: NCNNSliceGroup] = [:]
     private(set) var skipped: Set<String> = []
 
     init(graph: ExportGraph, halfWeights: Bool) throws {

@@ -7,6 +7,8 @@ public enum ExportFormatRegistry {
     static let builtIn: [any ExportFormatWriter] = [
         ONNXFormatWriter(),
         TorchScriptFormatWriter(),
+        OpenVINOFormatWriter(),
+        NCNNFormatWriter(),
     ]
 
     private static let lock = NSLock()

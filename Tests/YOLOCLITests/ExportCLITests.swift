@@ -113,7 +113,7 @@ final class ExportCLITests: XCTestCase {
 
     func testFormatNotImplementedYet() throws {
         try assertFailure(try yolo(["export", "model=sub/tiny-k12d2-pose.pt", "format=paddle"]),
-                          stderr: "format='paddle' (PaddlePaddle) export is not implemented in this build yet; available: 'onnx', 'openvino', 'ncnn'",
+                          stderr: "format='paddle' (PaddlePaddle) export is not implemented in this build yet; available: 'torchscript', 'onnx', 'openvino', 'ncnn'",
                           stdoutHas: ["Export to PaddlePaddle in the cloud"])
     }
 

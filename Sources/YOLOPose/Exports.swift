@@ -3,5 +3,6 @@
 @_exported import YOLOEngine
 @_exported import YOLOExport
 @_exported import YOLOModel
+@_exported import YOLOONNX
 @_exported import YOLOTensor
 @_exported import YOLOTrain

@@ -1,11 +1,14 @@
 import Foundation
 import YOLOData
 import YOLOEngine
+import YOLOExport
 import YOLOModel
+import YOLOONNX
 import YOLOTrain
 
-/// A YOLOv8-pose model as Ultralytics' `YOLO` object: load a checkpoint (or a model YAML), then predict, validate
-/// and train with the same object.
+/// A YOLOv8-pose model as Ultralytics' `YOLO` object: load a checkpoint (or a model YAML), then predict, validate,
+/// train and export with the same object. An `.onnx` export loads too and, as in the reference, only predicts and
+/// validates.
 ///
 /// ```swift
 /// let model = try YOLO("yolov8n-pose.pt")
@@ -13,13 +16,17 @@ import YOLOTrain
 /// print(results[0].summary())
 /// let metrics = try model.val(data: "coco8-pose.yaml")     // validate
 /// try model.train(data: "coco8-pose.yaml", epochs: 3)      // fine-tune; the object then holds best.pt
+/// let onnx = try model.export(format: "onnx")                // best.onnx beside best.pt
 /// ```
 ///
 /// The object keeps the trainable (unfused) network; prediction and validation run on a fused copy made once per
 /// weights, so one object can predict, train and predict again.
 public final class YOLO {
-    /// The trainable network (Conv+BN unfused), with its names, strides and the checkpoint's training arguments.
-    public private(set) var network: YOLONetwork
+    /// The trainable network (Conv+BN unfused), with its names, strides and the checkpoint's training arguments;
+    /// nil for an exported model (`.onnx`).
+    public private(set) var network: YOLONetwork?
+    /// The exported model being run when the object was made from an `.onnx` file.
+    public private(set) var exported: ONNXModel?
     /// Where the model came from (`yolov8n-pose.pt`, a run's best.pt after training, a YAML).
     public private(set) var source: String
     private var fused: YOLONetwork?
@@ -27,7 +34,11 @@ public final class YOLO {
     /// Loads an Ultralytics `.pt` (official names are downloaded), this project's `.safetensors`, or a model YAML
     /// (fresh weights). `task` ("pose"/"detect") is checked when given.
     public init(_ model: String, task: String? = nil) throws {
-        network = try YOLONetwork.load(model, task: task)
+        if (model as NSString).pathExtension.lowercased() == "onnx" {
+            exported = try ONNXModel.load(model, task: task)
+        } else {
+            network = try YOLONetwork.load(model, task: task)
+        }
         source = model
     }
 
@@ -39,17 +50,27 @@ public final class YOLO {
     }
 
     /// Class names by index.
-    public var names: [Int: String] { network.names }
+    public var names: [Int: String] { backend.names }
     /// "pose" or "detect".
-    public var task: String { network.task }
+    public var task: String { backend.task }
+    /// What predict and val run: the network or the exported model.
+    var backend: InferenceBackend { network.map { $0 as InferenceBackend } ?? exported! }
 
-    /// The fused inference copy (made on first use after loading or training).
-    func inference() -> YOLONetwork {
+    /// The model predict and val run: a fused copy of the network (made on first use after loading or training) or
+    /// the exported model.
+    func inference() -> InferenceBackend {
+        guard let network else { return exported! }
         if let f = fused { return f }
         let f = network.clone()
         f.fuse()
         fused = f
         return f
+    }
+
+    /// The network for modes that need the PyTorch-equivalent model (train, export).
+    private func trainable() throws -> YOLONetwork {
+        guard let network else { throw ModelLoadError.unsupportedFormat(file: source) }
+        return network
     }
 
     /// Predicts every image and video frame of `source` (file, folder, glob, list file, URL), as
@@ -64,8 +85,8 @@ public final class YOLO {
     }
 
     /// Predicts one decoded image.
-    public func predict(_ image: Image, options: PredictOptions = PredictOptions()) -> Results {
-        inference().predict(image, options: options)
+    public func predict(_ image: Image, options: PredictOptions = PredictOptions()) throws -> Results {
+        try Predictor(backend: inference(), options: options).predict(image)
     }
 
     /// `model(source)`: predict with the defaults.
@@ -79,7 +100,7 @@ public final class YOLO {
                     split: String = "val", plots: Bool = false, saveJSON: Bool = false, saveDir: URL? = nil,
                     verbose: Bool = true) throws -> PoseMetrics {
         var o = ValOptions()
-        o.imgsz = imgsz ?? network.args["imgsz"]?.int ?? 640
+        o.imgsz = imgsz ?? backend.defaultImgsz?.first ?? 640
         o.batch = batch
         o.conf = conf
         o.iou = iou
@@ -88,7 +109,7 @@ public final class YOLO {
         o.saveJSON = saveJSON && saveDir != nil
         o.saveDir = saveDir
         o.verbose = verbose
-        return try Validator(model: inference(), data: try DataConfig.load(data), options: o).run()
+        return try Validator(backend: inference(), data: try DataConfig.load(data), options: o).run()
     }
 
     /// Trains (fine-tunes) this model on `data` as `model.train(data: …)` does, with any other training argument
@@ -98,17 +119,30 @@ public final class YOLO {
     public func train(data: String, epochs: Int = 100, imgsz: Int = 640, batch: Int = 16,
                       arguments: [(String, ConfigNode)] = [], log: ((String) -> Void)? = nil,
                       onEpochEnd: ((EpochSummary) -> Bool)? = nil) throws -> TrainResult {
+        let start = try trainable()
         var overrides: [(key: String, value: ConfigNode)] = [("model", .string(source)), ("data", .string(data)),
                                                               ("epochs", .int(epochs)), ("imgsz", .int(imgsz)),
                                                               ("batch", .int(batch))]
         overrides += arguments.map { (key: $0.0, value: $0.1) }
         let trainer = try Trainer(defaults: TrainArguments.defaults, overrides: overrides, log: log)
-        trainer.startNetwork = network
+        trainer.startNetwork = start
         trainer.onEpochEnd = onEpochEnd
         let result = try trainer.train()
         network = try result.loadBest()
+        exported = nil
         source = (result.best ?? result.last).path
         fused = nil
         return result
+    }
+
+    /// Exports the model as `model.export(format: …)` does (`onnx`, `torchscript`, `openvino`, `ncnn`), beside the
+    /// weights it was loaded from; `imgsz` defaults to the checkpoint's training size. Console lines go to `log`.
+    /// - Returns: the written file or folder.
+    @discardableResult
+    public func export(format: String = "onnx", imgsz: [Int]? = nil, batch: Int = 1, dynamic: Bool = false,
+                       simplify: Bool = true, opset: Int? = nil, quantize: ExportQuantize? = nil, nms: Bool? = nil,
+                       log: ExportLog = .silent) throws -> URL {
+        try trainable().export(format: format, imgsz: imgsz, batch: batch, dynamic: dynamic, simplify: simplify,
+                               opset: opset, quantize: quantize, nms: nms, log: log)
     }
 }

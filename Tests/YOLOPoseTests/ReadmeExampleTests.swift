@@ -37,8 +37,43 @@ final class ReadmeExampleTests: XCTestCase {
         let readme = try String(contentsOf: Fixtures.directory.deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("README.md"), encoding: .utf8)
         for line in ["let model = try YOLO(", "for result in try model(", "let metrics = try model.val(data:",
-                     "try model.train(data:", "return true"] {
+                     "try model.train(data:", "return true", "let onnx = try model.export(format:", "try YOLO(onnx.path)"] {
             XCTAssertTrue(readme.contains(line), "README lacks '\(line)'")
+        }
+    }
+
+    /// `model.export(format:)` writes beside the weights; `YOLO(file.onnx)` predicts the detections of the `.pt` it
+    /// came from and, as in the reference, refuses to train or export.
+    func testExportAndPredictFromONNX() throws {
+        let work = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("yolo-onnx-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let checkpoint = work.appendingPathComponent("overfit-n-pose.pt")
+        try FileManager.default.copyItem(at: URL(fileURLWithPath: Fixtures.path("overfit-n-pose.pt")), to: checkpoint)
+        let images = Fixtures.coco8Pose.appendingPathComponent("images/val").path
+
+        let model = try YOLO(checkpoint.path)
+        let onnx = try model.export(format: "onnx", dynamic: true)   // letterboxed like the .pt (a static file is square)
+        XCTAssertEqual(onnx.path, work.appendingPathComponent("overfit-n-pose.onnx").path)
+        let exported = try YOLO(onnx.path)
+        XCTAssertNil(exported.network)
+        XCTAssertEqual(exported.names, model.names)
+        // A .pt predicts at its training size (416 here), an ONNX file without imgsz at 640, as in the reference.
+        let a = try model.predict(images), b = try exported.predict(images, imgsz: [416])
+        XCTAssertEqual(a.count, 4)
+        XCTAssertEqual(a.map(\.boxes.count), b.map(\.boxes.count))
+        for (r, s) in zip(a, b) {
+            for i in 0..<min(r.boxes.count, s.boxes.count) {
+                XCTAssertEqual(r.boxes.conf[i], s.boxes.conf[i], accuracy: 1e-4)
+                XCTAssertEqual(r.boxes.cls[i], s.boxes.cls[i])
+                for c in 0..<4 { XCTAssertEqual(r.boxes.xyxy[i][c], s.boxes.xyxy[i][c], accuracy: 1e-2) }
+            }
+        }
+        for action in [{ _ = try exported.export(format: "onnx") },
+                       { _ = try exported.train(data: "coco8-pose.yaml", epochs: 1) }] {
+            XCTAssertThrowsError(try action()) { error in
+                XCTAssertTrue("\(error)".contains("only support 'predict' and 'val' modes"), "\(error)")
+            }
         }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import YOLONN
 
 /// Why a model could not be loaded. Every message names the file.
@@ -15,7 +16,13 @@ public enum ModelLoadError: Error, CustomStringConvertible {
         case .weights(let f, let e): return "\(f): \(e)"
         case .metadata(let f, let why): return "\(f): \(why)"
         case .unsupportedFormat(let f):
-            return "\(f): unsupported model format (expected .pt, .safetensors or a model .yaml)"
+            if (f as NSString).pathExtension.lowercased() == "onnx" {
+                // As the reference: exported files only predict and validate.
+                return "model='\(f)' should be a *.pt PyTorch model to run this method, but is a different format. "
+                    + "Exported formats like ONNX only support 'predict' and 'val' modes, "
+                    + "i.e. 'yolo pose predict model=\((f as NSString).lastPathComponent)'; train and export need the .pt"
+            }
+            return "\(f): unsupported model format (expected .pt, .safetensors or a model .yaml; .onnx for predict and val)"
         case .download(let name, let url, let reason):
             return "'\(name)' not found locally and download from \(url) failed: \(reason)"
         }

@@ -1,7 +1,7 @@
 import YOLOData
 import YOLOModel
 
-extension YOLONetwork {
+extension InferenceBackend {
     /// Ultralytics-style `model.predict(source, conf: …)`: predicts every image and video frame of `source`
     /// (file, directory, glob, list file) and returns the results in order. For long videos prefer
     /// `Predictor.run(source:onResult:)`, which streams.
@@ -26,10 +26,12 @@ extension YOLONetwork {
         o.existOk = existOk
         o.verbose = verbose
         var all: [Results] = []
-        try Predictor(model: self, options: o).run(source: source) { all.append($0) }
+        try Predictor(backend: self, options: o).run(source: source) { all.append($0) }
         return all
     }
+}
 
+extension YOLONetwork {
     /// Predicts one decoded image (BGR or RGB `Image`) with default options, or the given ones.
     public func predict(_ image: Image, options: PredictOptions = PredictOptions()) -> Results {
         // A network's forward pass does not throw (only other backends' can).

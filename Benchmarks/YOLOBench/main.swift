@@ -6,6 +6,7 @@ import YOLOTensor
 /// checkpoint, in the same run. Usage:
 ///   yolo-bench [--scales n,s] [--imgsz 640] [--runs 30] [--warmup 5] [--python PATH] [--out DIR] [--onnx]
 ///   yolo-bench --train [--imgsz 640] [--repeats 1] [key=value …]     `yolo pose train` end to end vs Ultralytics
+///   yolo-bench --export [onnx,torchscript,openvino,ncnn] [--model PT] [--repeats 3] [key=value …]   `yolo export` vs Ultralytics
 /// The reference side runs Scripts/bench/ort_forward.py in the reference venv (see Scripts/bench/README.md).
 
 struct Options {
@@ -27,6 +28,9 @@ struct Options {
     /// Time `yolo pose train` end to end (ours vs Ultralytics' CLI); the remaining `key=value` words are passed on.
     var train = false
     var trainArgs: [String] = []
+    /// Time `yolo export` per format (ours vs Ultralytics' CLI); nil formats = all four.
+    var export = false
+    var exportFormats: [String]?
 
     init(_ argv: [String]) {
         var i = 0
@@ -44,7 +48,12 @@ struct Options {
             case "--model": model = next()
             case "--repeats": repeats = Int(next()) ?? repeats
             case "--train": train = true
-            case let kv where kv.contains("=") && train: trainArgs.append(kv)
+            case let kv where kv.contains("=") && (train || export): trainArgs.append(kv)
+            case "--export":
+                export = true
+                if i + 1 < argv.count, !argv[i + 1].hasPrefix("-"), !argv[i + 1].contains("=") {
+                    exportFormats = next().split(separator: ",").map(String.init)
+                }
             case "--onnx": onnx = true
             default: FileHandle.standardError.write(Data("unknown option \(argv[i])\n".utf8)); exit(2)
             }
@@ -115,6 +124,10 @@ try? FileManager.default.createDirectory(atPath: o.out, withIntermediateDirector
 Log.enabled = false
 if o.train {
     do { try TrainBench.run(options: o, extra: o.trainArgs) } catch { print("train bench failed: \(error)"); exit(1) }
+    exit(0)
+}
+if o.export {
+    do { try ExportBench.run(options: o, extra: o.trainArgs) } catch { print("export bench failed: \(error)"); exit(1) }
     exit(0)
 }
 print("forward, batch 1, \(o.imgsz)×\(o.imgsz), fp32, \(o.runs) runs after \(o.warmup) warm-up; OMP_NUM_THREADS=\(ProcessInfo.processInfo.environment["OMP_NUM_THREADS"] ?? "unset")")

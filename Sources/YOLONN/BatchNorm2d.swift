@@ -64,7 +64,8 @@ public final class BatchNorm2d: Module {
     /// Batch statistics forward; updates running statistics with PyTorch's momentum convention
     /// (unbiased variance for the running estimate).
     func trainingForward(_ x: Tensor, silu: Bool) -> Tensor {
-        let y = Tensor.batchNormTraining(x, weight: weight, bias: bias, eps: eps) { mean, varBiased, n in
+        let op = silu ? Tensor.batchNormSiLUTraining : Tensor.batchNormTraining
+        return op(x, weight, bias, eps) { mean, varBiased, n in
             let m = self.momentum
             for c in 0..<self.channels {
                 let unbiased = n > 1 ? varBiased[c] * Float(n) / Float(n - 1) : varBiased[c]
@@ -75,6 +76,5 @@ public final class BatchNorm2d: Module {
             self.runningMean.markModified()
             self.runningVar.markModified()
         }
-        return silu ? y.silu() : y
     }
 }

@@ -32,4 +32,26 @@ extension Tensor {
             return [dx, dw, db]
         }
     }
+
+    /// Batch normalization with batch statistics followed by SiLU, as one op that keeps only `x` (and the
+    /// per-channel mean and 1/std) for backward: values equal `batchNormTraining(…).silu()` bit for bit, with two
+    /// activation-sized buffers fewer alive between forward and backward.
+    public static func batchNormSiLUTraining(_ x: Tensor, weight: Tensor, bias: Tensor, eps: Float,
+                                             update: ([Float], [Float], Int) -> Void) -> Tensor {
+        let c = x.shape.last ?? 0
+        precondition(weight.count == c && bias.count == c, "batchNormSiLU: \(weight.count) channels for input \(x.shape)")
+        let n = x.count / max(c, 1)
+        var meanF = [Float](repeating: 0, count: c), varF = meanF, invStd = meanF
+        let y = Tensor(uninitializedShape: x.shape)
+        yk_bn_silu_train_forward(x.pointer, Int64(n), Int64(c), weight.pointer, bias.pointer, eps, &meanF, &varF,
+                                 &invStd, y.pointer)
+        update(meanF, varF, n)
+        return y.recording("batchnorm_silu", [x, weight, bias]) { g in
+            let dx = x.requiresGrad ? Tensor(uninitializedShape: x.shape) : nil
+            let dw = Tensor(uninitializedShape: [c]), db = Tensor(uninitializedShape: [c])
+            yk_bn_silu_train_backward(x.pointer, g.pointer, Int64(n), Int64(c), weight.pointer, bias.pointer, meanF,
+                                      invStd, dx?.pointer, dw.pointer, db.pointer)
+            return [dx, dw, db]
+        }
+    }
 }

@@ -50,6 +50,14 @@ void yk_bn_train_forward(const float *x, int64_t rows, int64_t c, const float *g
 /* Its backward: dγ = Σ g·xhat, dβ = Σ g, dx (when not NULL) from the saved xhat and invstd. */
 void yk_bn_train_backward(const float *xhat, const float *g, int64_t rows, int64_t c, const float *gamma,
                           const float *invstd, float *dx, float *dgamma, float *dbeta);
+/* Returns freed heap memory to the operating system (glibc's malloc_trim; nothing elsewhere). */
+void yk_release_freed_memory(void);
+/* Batch norm (batch statistics) + SiLU in training, saving only x for backward (see batchnorm.c). */
+void yk_bn_silu_train_forward(const float *x, int64_t rows, int64_t c, const float *gamma, const float *beta,
+                              float eps, float *mean, float *var, float *invstd, float *y);
+void yk_bn_silu_train_backward(const float *x, const float *g, int64_t rows, int64_t c, const float *gamma,
+                               const float *beta, const float *mean, const float *invstd, float *dx, float *dgamma,
+                               float *dbeta);
 void yk_silu_backward(const float *x, const float *dy, float *dx, int64_t n);
 void yk_sigmoid(const float *x, float *y, int64_t n);
 /// y[i, c] = x[i, c] * scale[c] + shift[c] for rows of c channels; optional fused SiLU.

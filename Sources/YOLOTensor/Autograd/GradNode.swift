@@ -25,12 +25,13 @@ extension Tensor {
     }
 
     /// Back-propagates from this tensor (a scalar unless `gradient` is given), accumulating `.grad`
-    /// on every leaf that requires grad.
-    public func backward(_ gradient: Tensor? = nil) {
+    /// on every leaf that requires grad. As torch, the graph is released afterwards (each node's backward rule is
+    /// dropped, which also breaks rules that captured their own output) unless `retainGraph`.
+    public func backward(_ gradient: Tensor? = nil, retainGraph: Bool = false) {
         let seed = gradient ?? Tensor(shape: shape, repeating: 1)
         precondition(seed.shape == shape, "backward: gradient \(seed.shape) for tensor \(shape)")
         // Topological order by depth-first search.
-        var order: [Tensor] = []
+        var order: [Tensor?] = []
         var seen = Set<ObjectIdentifier>()
         var stack: [(Tensor, Bool)] = [(self, false)]
         while let (t, expanded) = stack.popLast() {
@@ -40,7 +41,16 @@ extension Tensor {
             for input in t.gradNode?.inputs ?? [] where input.requiresGrad { stack.append((input, false)) }
         }
         var grads: [ObjectIdentifier: Tensor] = [ObjectIdentifier(self): seed]
-        for t in order.reversed() {
+        for i in order.indices.reversed() {
+            let t = order[i]!
+            // Without retainGraph each node is released once its rule has run (it has no consumers left), so
+            // activations saved for backward are freed progressively, as in torch.
+            defer {
+                if !retainGraph {
+                    t.gradNode = nil
+                    order[i] = nil
+                }
+            }
             guard let g = grads.removeValue(forKey: ObjectIdentifier(t)) else { continue }
             guard let node = t.gradNode else {
                 if let existing = t.grad { t.grad = existing.adding(g) } else { t.grad = g.copy() }

@@ -169,10 +169,12 @@ extension Trainer {
     }
 }
 
-/// Per-phase wall time of training iterations (`YOLO_PROFILE=1`): milliseconds per iteration by phase.
+/// Per-phase wall time of training iterations (`YOLO_PROFILE=1`): milliseconds per iteration by phase, and the
+/// largest resident set seen at the end of each phase.
 struct PhaseTimer {
     let enabled: Bool
     var totals: [(String, Double)] = []
+    var rss: [String: Int] = [:]
     var last = DispatchTime.now().uptimeNanoseconds
     var iterations = 0
 
@@ -187,7 +189,8 @@ struct PhaseTimer {
         let now = DispatchTime.now().uptimeNanoseconds
         let ms = Double(now - last) / 1e6
         if let i = totals.firstIndex(where: { $0.0 == name }) { totals[i].1 += ms } else { totals.append((name, ms)) }
-        last = now
+        rss[name] = max(rss[name] ?? 0, Self.residentMB())
+        last = DispatchTime.now().uptimeNanoseconds
     }
 
     func report(_ log: (String) -> Void) {
@@ -195,6 +198,20 @@ struct PhaseTimer {
         let n = Double(iterations)
         log("profile: " + totals.map { "\($0.0) \(String(format: "%.1f", $0.1 / n)) ms" }.joined(separator: ", ")
             + " per iteration (\(iterations) iterations)")
+        log("profile: resident MB after " + totals.map { "\($0.0) \(rss[$0.0] ?? 0)" }.joined(separator: ", "))
+    }
+
+    /// Current resident set size in MB (Linux /proc; 0 elsewhere).
+    static func residentMB() -> Int {
+        let fd = open("/proc/self/statm", O_RDONLY)
+        guard fd >= 0 else { return 0 }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 128)
+        let n = read(fd, &buffer, buffer.count)
+        guard n > 0, let text = String(bytes: buffer[..<n], encoding: .ascii) else { return 0 }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+        return (pages * Int(sysconf(Int32(_SC_PAGESIZE)))) >> 20
     }
 }
 

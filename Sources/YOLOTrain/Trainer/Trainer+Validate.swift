@@ -29,6 +29,7 @@ extension Trainer {
     /// reference does during training. Returns the metric and val-loss columns (rounded to 5 decimals) and fitness.
     func validate(final: Bool) throws -> ([(String, Double)], Double?) {
         valPlots = valPlots && args.bool("plots") && (final || stopper.possibleStop)
+        releaseFreedMemory()
         let validator = try Validator(model: ema.ema, data: data, options: validationOptions(plots: valPlots, standalone: false),
                                       fuse: false)
         validator.log = log
@@ -62,6 +63,7 @@ extension Trainer {
         guard fm.fileExists(atPath: bestURL.path) else { return [] }
         try stripCheckpoint(bestURL, trainResults: results)
         log("\nValidating \(bestURL.path)...")
+        releaseFreedMemory()
         let best = try YOLONetwork.load(bestURL.path)
         let validator = try Validator(model: best, data: data, options: validationOptions(plots: args.bool("plots"), standalone: true))
         validator.log = log

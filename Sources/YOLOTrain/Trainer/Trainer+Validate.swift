@@ -42,6 +42,7 @@ extension Trainer {
             batches += 1
         }
         let m = try validator.run()
+        releaseFreedMemory()   // validation's buffers are not the training shapes
         var columns = zip(PoseMetrics.keys, m.meanResults).map { ($0.0, round5($0.1)) }
         columns += LossGains.itemNames.enumerated().map { ("val/\($0.element)", round5(sums[$0.offset] / Double(max(batches, 1)))) }
         let fit = round5(m.fitness.isNaN ? 0 : m.fitness)

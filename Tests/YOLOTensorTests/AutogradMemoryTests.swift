@@ -61,4 +61,21 @@ final class AutogradMemoryTests: XCTestCase {
         loss.backward()
         for (twice, single) in zip(x.grad!.toArray(), once) { XCTAssertEqual(twice, 2 * single, accuracy: 1e-6) }
     }
+
+    /// An intermediate whose values no rule needs (scale and add keep none) is freed while the graph still lives;
+    /// gradients flow through its node all the same.
+    func testUnsavedIntermediateFreedBeforeBackward() {
+        var rng = TestRNG(24)
+        let x = randomTensor([4, 6], &rng, grad: true)
+        weak var mid: Tensor?
+        let y: Tensor
+        do {
+            let a = x.scaled(2)
+            mid = a
+            y = a.adding(x)
+        }
+        XCTAssertNil(mid, "an activation nothing saved outlived the forward pass")
+        y.sum().backward()
+        XCTAssertEqual(x.grad!.toArray(), [Float](repeating: 3, count: 24))
+    }
 }

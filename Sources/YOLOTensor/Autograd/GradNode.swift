@@ -1,14 +1,39 @@
-/// One recorded operation: its inputs and the rule mapping the output gradient to input gradients.
+/// One recorded operation: where each input's gradient goes, and the rule mapping the output gradient to input
+/// gradients. Edges point at the producing operation (or a leaf), not at the intermediate tensors themselves, so an
+/// activation no backward rule captured is freed as soon as the forward pass drops it, as in torch.
 final class GradNode {
     let name: String
-    let inputs: [Tensor]
-    /// Returns one gradient per input (nil where the input needs none).
-    let backward: (Tensor) -> [Tensor?]
+    /// Per input: the node that produced it, the leaf tensor itself, or nil when it needs no gradient.
+    private(set) var edges: [GradEdge?]
+    /// Returns one gradient per input (nil where the input needs none); nil once the graph has been released.
+    private(set) var backward: ((Tensor) -> [Tensor?])?
 
     init(_ name: String, _ inputs: [Tensor], _ backward: @escaping (Tensor) -> [Tensor?]) {
         self.name = name
-        self.inputs = inputs
+        self.edges = inputs.map { t in
+            if let node = t.gradNode { return .node(node) }
+            return t.requiresGrad ? .leaf(t) : nil
+        }
         self.backward = backward
+    }
+
+    /// Drops the rule (and whatever it captured) and the edges.
+    func release() {
+        backward = nil
+        edges = []
+    }
+}
+
+/// Where a gradient flows: into the operation that produced an input, or into a leaf's `.grad`.
+enum GradEdge {
+    case node(GradNode)
+    case leaf(Tensor)
+
+    var id: ObjectIdentifier {
+        switch self {
+        case .node(let n): return ObjectIdentifier(n)
+        case .leaf(let t): return ObjectIdentifier(t)
+        }
     }
 }
 
@@ -25,43 +50,42 @@ extension Tensor {
     }
 
     /// Back-propagates from this tensor (a scalar unless `gradient` is given), accumulating `.grad`
-    /// on every leaf that requires grad. As torch, the graph is released afterwards (each node's backward rule is
-    /// dropped, which also breaks rules that captured their own output) unless `retainGraph`.
+    /// on every leaf that requires grad. As torch, the graph is released as it is walked (each rule and what it
+    /// saved is freed once it has run) unless `retainGraph`.
     public func backward(_ gradient: Tensor? = nil, retainGraph: Bool = false) {
         let seed = gradient ?? Tensor(shape: shape, repeating: 1)
         precondition(seed.shape == shape, "backward: gradient \(seed.shape) for tensor \(shape)")
+        guard let root = gradNode.map({ GradEdge.node($0) }) ?? (requiresGrad ? .leaf(self) : nil) else { return }
         // Topological order by depth-first search.
-        var order: [Tensor?] = []
+        var order: [GradEdge] = []
         var seen = Set<ObjectIdentifier>()
-        var stack: [(Tensor, Bool)] = [(self, false)]
-        while let (t, expanded) = stack.popLast() {
-            if expanded { order.append(t); continue }
-            if !seen.insert(ObjectIdentifier(t)).inserted { continue }
-            stack.append((t, true))
-            for input in t.gradNode?.inputs ?? [] where input.requiresGrad { stack.append((input, false)) }
+        var stack: [(GradEdge, Bool)] = [(root, false)]
+        while let (v, expanded) = stack.popLast() {
+            if expanded { order.append(v); continue }
+            if !seen.insert(v.id).inserted { continue }
+            stack.append((v, true))
+            if case .node(let n) = v { for e in n.edges { if let e { stack.append((e, false)) } } }
         }
-        var grads: [ObjectIdentifier: Tensor] = [ObjectIdentifier(self): seed]
-        for i in order.indices.reversed() {
-            let t = order[i]!
-            // Without retainGraph each node is released once its rule has run (it has no consumers left), so
-            // activations saved for backward are freed progressively, as in torch.
-            defer {
-                if !retainGraph {
-                    t.gradNode = nil
-                    order[i] = nil
-                }
-            }
-            guard let g = grads.removeValue(forKey: ObjectIdentifier(t)) else { continue }
-            guard let node = t.gradNode else {
+        var grads: [ObjectIdentifier: Tensor] = [root.id: seed]
+        for v in order.reversed() {
+            guard let g = grads.removeValue(forKey: v.id) else { continue }
+            switch v {
+            case .leaf(let t):
                 if let existing = t.grad { t.grad = existing.adding(g) } else { t.grad = g.copy() }
-                continue
+            case .node(let node):
+                guard let rule = node.backward else { continue }
+                let inputGrads = rule(g)
+                for (edge, ig) in zip(node.edges, inputGrads) {
+                    guard let edge, let ig else { continue }
+                    grads[edge.id] = grads[edge.id].map { $0.adding(ig) } ?? ig
+                }
+                if !retainGraph { node.release() }
             }
-            let inputGrads = node.backward(g)
-            for (input, ig) in zip(node.inputs, inputGrads) {
-                guard let ig, input.requiresGrad else { continue }
-                let id = ObjectIdentifier(input)
-                grads[id] = grads[id].map { $0.adding(ig) } ?? ig
-            }
+        }
+        if !retainGraph {
+            // Nodes no gradient reached still hold their rules (which may have captured their own outputs).
+            for v in order { if case .node(let n) = v { n.release() } }
+            gradNode = nil
         }
     }
 }

@@ -50,6 +50,9 @@ void yk_bn_train_forward(const float *x, int64_t rows, int64_t c, const float *g
 /* Its backward: dγ = Σ g·xhat, dβ = Σ g, dx (when not NULL) from the saved xhat and invstd. */
 void yk_bn_train_backward(const float *xhat, const float *g, int64_t rows, int64_t c, const float *gamma,
                           const float *invstd, float *dx, float *dgamma, float *dbeta);
+/* Bilinear resize of NHWC images as torch's interpolate(bilinear, align_corners=False), no antialiasing. */
+void yk_resize_bilinear_nhwc(const float *src, int64_t n, int64_t ih, int64_t iw, int64_t c, float *dst, int64_t oh,
+                             int64_t ow);
 /* Returns freed heap memory to the operating system (glibc's malloc_trim; nothing elsewhere). */
 void yk_release_freed_memory(void);
 /* Batch norm (batch statistics) + SiLU in training, saving only x for backward (see batchnorm.c). */

@@ -136,7 +136,8 @@ extension Trainer {
                                     warmupBiasLR: args.double("warmup_bias_lr") ?? 0.1,
                                     warmupMomentum: args.double("warmup_momentum") ?? 0.8,
                                     momentum: args.double("momentum") ?? 0.937)
-            let levels = model.forwardRaw(batch.images)
+            let images = multiScaled(batch.images, ni: ni)
+            let levels = model.forwardRaw(images)
             phase.mark("forward")
             let (total, items) = loss(levels, labels: batch.labels)
             phase.mark("loss")
@@ -153,7 +154,7 @@ extension Trainer {
             instances = batch.instances
             if plotIndices.contains(ni) { plotTrainBatch(batch, ni: ni) }
             let desc = PyFormat.s("\(epoch + 1)/\(epochs)", 11) + PyFormat.s("0G", 11)
-                + (tloss + [Double(instances), Double(batch.shape.w)]).map { PyFormat.g($0, width: 11, precision: 4) }.joined()
+                + (tloss + [Double(instances), Double(images.shape[2])]).map { PyFormat.g($0, width: 11, precision: 4) }.joined()
             bar.setDescription(desc, done: i + 1)
             if stop { break }
         }

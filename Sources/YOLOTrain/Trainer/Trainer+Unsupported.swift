@@ -18,7 +18,6 @@ extension Trainer {
         if (args.double("copy_paste") ?? 0) > 0 {
             Log.warning("'copy_paste=\(TrainArguments.pyStr(args["copy_paste"]))' has no effect on pose labels: they have no segments to paste (the reference's CopyPaste skips them too)")
         }
-        if (args.double("multi_scale") ?? 0) > 0 { Log.warning("'multi_scale' is not implemented yet; every batch is imgsz=\(TrainArguments.pyStr(args["imgsz"]))") }
         if args.bool("compile") { Log.warning("'compile' has no effect: there is no torch.compile in this build") }
         if args.bool("profile") { Log.warning("'profile' has no effect: this build has no logger integrations to profile for") }
         if args.bool("channels_last") { Log.warning("'channels_last=True' is only supported on CUDA, ignoring on 'cpu'.") }

@@ -71,8 +71,8 @@ static void normalize_task(void *p, int64_t r0, int64_t r1, int t) {
     normalize_range(a->x, r0, r1, a->c, a->mean, a->invstd, a->gamma, a->beta, a->xhat, a->y);
 }
 
-void yk_bn_train_forward(const float *x, int64_t rows, int64_t c, const float *gamma, const float *beta, float eps,
-                         float *mean, float *var, float *invstd, float *xhat, float *y) {
+/* Batch mean, biased variance and 1/sqrt(var + eps) per channel over `rows` rows; returns the thread count used. */
+static int batch_stats(const float *x, int64_t rows, int64_t c, float eps, float *mean, float *var, float *invstd) {
     int nt = omp_get_max_threads();
     if (nt < 1) nt = 1;
     double *acc = calloc((size_t)(2 * nt * c), sizeof(double));
@@ -89,6 +89,12 @@ void yk_bn_train_forward(const float *x, int64_t rows, int64_t c, const float *g
     }
     free(acc);
     free(tmp);
+    return nt;
+}
+
+void yk_bn_train_forward(const float *x, int64_t rows, int64_t c, const float *gamma, const float *beta, float eps,
+                         float *mean, float *var, float *invstd, float *xhat, float *y) {
+    int nt = batch_stats(x, rows, c, eps, mean, var, invstd);
     struct norm_ctx nctx = {x, c, mean, invstd, gamma, beta, xhat, y};
     yk_parallel(rows, nt, normalize_task, &nctx);
 }
@@ -228,22 +234,7 @@ static void normalize_silu_task(void *p, int64_t r0, int64_t r1, int t) {
 
 void yk_bn_silu_train_forward(const float *x, int64_t rows, int64_t c, const float *gamma, const float *beta,
                               float eps, float *mean, float *var, float *invstd, float *y) {
-    int nt = omp_get_max_threads();
-    if (nt < 1) nt = 1;
-    double *acc = calloc((size_t)(2 * nt * c), sizeof(double));
-    float *tmp = malloc((size_t)(2 * nt * c) * sizeof(float));
-    struct stats_ctx sctx = {x, c, acc, tmp};
-    yk_parallel(rows, nt, stats_task, &sctx);
-    for (int64_t j = 0; j < c; j++) {
-        double s = 0, q = 0;
-        for (int t = 0; t < nt; t++) { s += acc[2 * t * c + j]; q += acc[(2 * t + 1) * c + j]; }
-        double m = s / (double)rows, v = q / (double)rows - m * m;
-        mean[j] = (float)m;
-        var[j] = (float)(v > 0 ? v : 0);
-        invstd[j] = 1.0f / sqrtf(var[j] + eps);
-    }
-    free(acc);
-    free(tmp);
+    int nt = batch_stats(x, rows, c, eps, mean, var, invstd);
     struct nsilu_ctx nctx = {x, c, mean, invstd, gamma, beta, y};
     yk_parallel(rows, nt, normalize_silu_task, &nctx);
 }

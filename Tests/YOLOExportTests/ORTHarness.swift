@@ -7,44 +7,10 @@ import YOLOTestSupport
 @testable import YOLOExport
 
 /// Runs exported models under ONNX Runtime (the reference venv, `Scripts/reference/run_onnx.py`) on our own inputs.
-final class ORTHarness {
-    /// A scratch folder, removed on `cleanUp()`.
-    let directory: URL
+final class ORTHarness: RuntimeHarness {
     private var jobs: [[String: Any]] = []
-    private var inputCount = 0
 
-    init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("export-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    func cleanUp() { try? FileManager.default.removeItem(at: directory) }
-
-    /// Copies a fixture checkpoint into the scratch folder (exports are written beside the weights).
-    func copy(_ fixture: String) throws -> String {
-        let dst = directory.appendingPathComponent(fixture)
-        if !FileManager.default.fileExists(atPath: dst.path) {
-            try FileManager.default.copyItem(at: Fixtures.url(fixture), to: dst)
-        }
-        return dst.path
-    }
-
-    /// Writes an NHWC input as the NCHW float32 file ONNX Runtime reads; returns its spec.
-    func input(_ x: Tensor) throws -> [String: Any] {
-        let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-        var nchw = [Float](repeating: 0, count: x.count)
-        for b in 0..<n {
-            for y in 0..<h {
-                for xx in 0..<w {
-                    for ch in 0..<c { nchw[((b * c + ch) * h + y) * w + xx] = x.pointer[((b * h + y) * w + xx) * c + ch] }
-                }
-            }
-        }
-        inputCount += 1
-        let url = directory.appendingPathComponent("in-\(inputCount).f32")
-        try nchw.withUnsafeBytes { try Data($0).write(to: url) }
-        return ["file": url.path, "shape": [n, c, h, w]]
-    }
+    init() throws { try super.init(prefix: "export-tests") }
 
     /// Queues `model` to run on `inputs`; returns the run's index.
     @discardableResult

@@ -8,46 +8,10 @@ import YOLOTestSupport
 
 /// Runs exported OpenVINO and ncnn folders under their own runtimes (the reference venv's `openvino` and `ncnn`
 /// packages, via `Scripts/reference/run_openvino_ncnn.py`) on our inputs, and computes our own forward.
-final class OVNCNNHarness {
-    /// A scratch folder, removed on `cleanUp()`.
-    let directory: URL
+final class OVNCNNHarness: RuntimeHarness {
     private var jobs: [[String: Any]] = []
-    private var inputCount = 0
 
-    init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("ovn-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    func cleanUp() { try? FileManager.default.removeItem(at: directory) }
-
-    /// Copies a fixture checkpoint into `sub` of the scratch folder (exports are written beside the weights).
-    func copy(_ fixture: String, into sub: String = "") throws -> String {
-        let folder = directory.appendingPathComponent(sub)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let dst = folder.appendingPathComponent(fixture)
-        if !FileManager.default.fileExists(atPath: dst.path) {
-            try FileManager.default.copyItem(at: Fixtures.url(fixture), to: dst)
-        }
-        return dst.path
-    }
-
-    /// Writes an NHWC input as the NCHW float32 file the runtimes read; returns its spec.
-    func input(_ x: Tensor) throws -> [String: Any] {
-        let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-        var nchw = [Float](repeating: 0, count: x.count)
-        for b in 0..<n {
-            for y in 0..<h {
-                for xx in 0..<w {
-                    for ch in 0..<c { nchw[((b * c + ch) * h + y) * w + xx] = x.pointer[((b * h + y) * w + xx) * c + ch] }
-                }
-            }
-        }
-        inputCount += 1
-        let url = directory.appendingPathComponent("in-\(inputCount).f32")
-        try nchw.withUnsafeBytes { try Data($0).write(to: url) }
-        return ["file": url.path, "shape": [n, c, h, w]]
-    }
+    init() throws { try super.init(prefix: "ovn-tests") }
 
     /// Queues the export folder `model` (`openvino` or `ncnn`) to run on `inputs`; returns the run's index.
     @discardableResult

@@ -134,6 +134,21 @@ static void dx_task(void *p, int64_t r0, int64_t r1, int t) {
     dx_range(a->xhat, a->g, r0, r1, a->c, a->k, a->sg, a->sgh, a->nf, a->dx);
 }
 
+/* Per-channel Σg and Σg·x̂ from the threads' partial sums: the bias and weight gradients, and the dx factor
+   k = γ/(N·std). */
+static void finish_grad_sums(const double *acc, int nt, int64_t c, float nf, const float *gamma, const float *invstd,
+                             float *k, float *sg, float *sgh, float *dgamma, float *dbeta) {
+    for (int64_t j = 0; j < c; j++) {
+        double s = 0, q = 0;
+        for (int t = 0; t < nt; t++) { s += acc[2 * t * c + j]; q += acc[(2 * t + 1) * c + j]; }
+        sg[j] = (float)s;
+        sgh[j] = (float)q;
+        dbeta[j] = sg[j];
+        dgamma[j] = sgh[j];
+        k[j] = gamma[j] * invstd[j] / nf;
+    }
+}
+
 void yk_bn_train_backward(const float *xhat, const float *g, int64_t rows, int64_t c, const float *gamma,
                           const float *invstd, float *dx, float *dgamma, float *dbeta) {
     int nt = omp_get_max_threads();
@@ -145,15 +160,7 @@ void yk_bn_train_backward(const float *xhat, const float *g, int64_t rows, int64
     yk_parallel(rows, nt, grad_sums_task, &gctx);
     float *sg = k + c, *sgh = k + 2 * c;
     float nf = (float)rows;
-    for (int64_t j = 0; j < c; j++) {
-        double s = 0, q = 0;
-        for (int t = 0; t < nt; t++) { s += acc[2 * t * c + j]; q += acc[(2 * t + 1) * c + j]; }
-        sg[j] = (float)s;
-        sgh[j] = (float)q;
-        dbeta[j] = sg[j];
-        dgamma[j] = sgh[j];
-        k[j] = gamma[j] * invstd[j] / nf;
-    }
+    finish_grad_sums(acc, nt, c, nf, gamma, invstd, k, sg, sgh, dgamma, dbeta);
     if (dx) {
         struct dx_ctx dctx = {xhat, g, c, k, sg, sgh, nf, dx};
         yk_parallel(rows, nt, dx_task, &dctx);
@@ -304,15 +311,7 @@ void yk_bn_silu_train_backward(const float *x, const float *g, int64_t rows, int
     yk_parallel(rows, nt, silu_grad_sums_task, &gctx);
     float *sg = k + c, *sgh = k + 2 * c;
     float nf = (float)rows;
-    for (int64_t j = 0; j < c; j++) {
-        double s = 0, q = 0;
-        for (int t = 0; t < nt; t++) { s += acc[2 * t * c + j]; q += acc[(2 * t + 1) * c + j]; }
-        sg[j] = (float)s;
-        sgh[j] = (float)q;
-        dbeta[j] = sg[j];
-        dgamma[j] = sgh[j];
-        k[j] = gamma[j] * invstd[j] / nf;
-    }
+    finish_grad_sums(acc, nt, c, nf, gamma, invstd, k, sg, sgh, dgamma, dbeta);
     if (dx) {
         struct sdx_ctx dctx = {x, c, mean, invstd, k, sg, sgh, nf, dx};
         yk_parallel(rows, nt, silu_dx_task, &dctx);

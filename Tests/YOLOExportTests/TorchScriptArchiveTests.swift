@@ -168,8 +168,8 @@ final class TorchScriptArchiveTests: XCTestCase {
     }
 
     func testJSONEscapingAndNumbers() {
-        let m = TorchScriptMetadata(entries: [.init("s", .string("a\"b\\c\nd\u{7f}é😀")), .init("f", .list([.double(1), .double(1e-5), .double(1e16)])),
-                                               .init("n", .dict([.init("0", .none), .init("1", .bool(true))]))])
+        let m = TorchScriptMetadata(entries: [.init("s", .string("a\"b\\c\nd\u{7f}é😀")), .init("f", .list([.float(1), .float(1e-5), .float(1e16)])),
+                                               .init("n", TorchScriptMetadata.object([.init("0", .none), .init("1", .bool(true))]))])
         XCTAssertEqual(m.json, #"{"s": "a\"b\\c\nd\u007f\u00e9\ud83d\ude00", "f": [1.0, 1e-05, 1e+16], "n": {"0": null, "1": true}}"#)
     }
 

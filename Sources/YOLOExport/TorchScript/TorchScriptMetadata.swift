@@ -5,17 +5,8 @@ import YOLOModel
 /// The metadata dictionary Ultralytics writes into every export (spec §3.1), in its key order, as typed values.
 /// For TorchScript it is stored as one line of JSON in the archive entry `extra/config.txt` (see `json`).
 public struct TorchScriptMetadata {
-    /// A JSON-representable Python value.
-    public indirect enum Value: Equatable {
-        case none
-        case bool(Bool)
-        case int(Int)
-        case double(Double)
-        case string(String)
-        case list([Value])
-        /// Keys in insertion order (Python int keys are written as their decimal strings, as `json.dumps` does).
-        case dict([Entry])
-    }
+    /// A JSON-representable Python value (the exporter's `MetadataValue`, whose `json` is `json.dumps`).
+    public typealias Value = MetadataValue
 
     /// One key and its value.
     public struct Entry: Equatable {
@@ -30,6 +21,12 @@ public struct TorchScriptMetadata {
     public var entries: [Entry]
 
     public init(entries: [Entry]) { self.entries = entries }
+
+    /// One line of JSON as Python's `json.dumps(metadata)` writes it (see `MetadataValue.json`).
+    public var json: String { Self.object(entries).json }
+
+    /// A dict value with string keys in `entries` order.
+    public static func object(_ entries: [Entry]) -> Value { .dict(entries.map { ($0.key, $0.value) }) }
 
     /// The value of `key`, if present.
     public subscript(key: String) -> Value? {
@@ -70,8 +67,8 @@ public struct TorchScriptMetadata {
             Entry("head", .string(network.kptShape == nil ? "Detect" : "Pose")),
             Entry("batch", .int(options.batch)),
             Entry("imgsz", .list([.int(options.size.height), .int(options.size.width)])),
-            Entry("names", .dict(network.names.sorted { $0.key < $1.key }.map { Entry(String($0.key), .string($0.value)) })),
-            Entry("args", .dict([
+            Entry("names", Self.object(network.names.sorted { $0.key < $1.key }.map { Entry(String($0.key), .string($0.value)) })),
+            Entry("args", Self.object([
                 Entry("batch", .int(options.batch)),
                 Entry("quantize", quantize),
                 Entry("nms", options.nms.map(Value.bool) ?? .none),
@@ -83,7 +80,7 @@ public struct TorchScriptMetadata {
         if let kpt = network.kptShape {
             entries.append(Entry("kpt_shape", .list(kpt.map(Value.int))))
             if let kptNames {
-                entries.append(Entry("kpt_names", .dict(kptNames.sorted { $0.key < $1.key }.map {
+                entries.append(Entry("kpt_names", Self.object(kptNames.sorted { $0.key < $1.key }.map {
                     Entry(String($0.key), .list($0.value.map(Value.string)))
                 })))
             }

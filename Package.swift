@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "YOLOPose", dependencies: ["YOLOTrain", "YOLOEngine", "YOLOExport", "YOLOONNX"], swiftSettings: optimize),
         .target(name: "YOLOCLI", dependencies: ["YOLOEngine", "YOLOTrain", "YOLOExport", "YOLOONNX"], swiftSettings: optimize),
         .executableTarget(name: "yolo", dependencies: ["YOLOCLI"]),
-        .executableTarget(name: "YOLOBench", dependencies: ["YOLOModel", "YOLOONNX"], path: "Benchmarks/YOLOBench",
+        .executableTarget(name: "YOLOBench", dependencies: ["YOLOModel", "YOLOData", "YOLOONNX"], path: "Benchmarks/YOLOBench",
                           swiftSettings: optimize),
         .target(name: "YOLOTestSupport", dependencies: ["YOLOTensor", "YOLOFormats"], path: "Tests/YOLOTestSupport"),
         .testTarget(name: "YOLOTensorTests", dependencies: ["YOLOTensor", "YOLONN", "YOLOTestSupport"]),

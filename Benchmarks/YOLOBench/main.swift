@@ -6,6 +6,7 @@ import YOLOTensor
 /// checkpoint, in the same run. Usage:
 ///   yolo-bench [--scales n,s] [--imgsz 640] [--runs 30] [--warmup 5] [--python PATH] [--out DIR] [--onnx]
 ///   yolo-bench --train [--imgsz 640] [--repeats 1] [key=value …]     `yolo pose train` end to end vs Ultralytics
+///   yolo-bench --loader [--imgsz 640]                                  training loader throughput (ours)
 ///   yolo-bench --export [onnx,torchscript,openvino,ncnn] [--model PT] [--repeats 3] [key=value …]   `yolo export` vs Ultralytics
 /// The reference side runs Scripts/bench/ort_forward.py in the reference venv (see Scripts/bench/README.md).
 
@@ -30,6 +31,8 @@ struct Options {
     var trainArgs: [String] = []
     /// Time `yolo export` per format (ours vs Ultralytics' CLI); nil formats = all four.
     var export = false
+    /// Time the training loader (ours only).
+    var loader = false
     var exportFormats: [String]?
 
     init(_ argv: [String]) {
@@ -55,6 +58,7 @@ struct Options {
                     exportFormats = next().split(separator: ",").map(String.init)
                 }
             case "--onnx": onnx = true
+            case "--loader": loader = true
             default: FileHandle.standardError.write(Data("unknown option \(argv[i])\n".utf8)); exit(2)
             }
             i += 1
@@ -124,6 +128,10 @@ try? FileManager.default.createDirectory(atPath: o.out, withIntermediateDirector
 Log.enabled = false
 if o.train {
     do { try TrainBench.run(options: o, extra: o.trainArgs) } catch { print("train bench failed: \(error)"); exit(1) }
+    exit(0)
+}
+if o.loader {
+    do { try LoaderBench.run(options: o) } catch { print("loader bench failed: \(error)"); exit(1) }
     exit(0)
 }
 if o.export {

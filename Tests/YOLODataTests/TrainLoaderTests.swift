@@ -128,36 +128,4 @@ final class TrainLoaderTests: XCTestCase {
         XCTAssertEqual(b2.samples.count, 1)
         XCTAssertEqual(lines.filter { $0.contains("broken.jpg") }.count, 1, "\(lines)")
     }
-
-    /// Loader throughput at 640 with the default pipeline (mosaic, perspective, HSV, flips), batches of 2 (so workers overlap):
-    /// `YOLO_BENCH_LOADER=1 swift test … --filter TrainLoaderTests/testThroughput640`.
-    func testThroughput640() throws {
-        try XCTSkipUnless(ProcessInfo.processInfo.environment["YOLO_BENCH_LOADER"] == "1", "benchmark")
-        let scan = try augmentScan(self)
-        var t = Date()
-        var decoded = 0
-        for _ in 0..<3 {
-            for item in scan.images {
-                let raw = try ImageIO.read(item.url)
-                let sh = loadedImageShape(h0: raw.height, w0: raw.width, imgsz: 640)
-                _ = raw.resized(width: sh.w, height: sh.h)
-                decoded += 1
-            }
-        }
-        let decodeRate = Double(decoded) / Date().timeIntervalSince(t)
-        for workers in [1, 2] {
-            let l = try TrainLoader(scan: scan, imgsz: 640, batch: 2, seed: 0, flipIdx: [0, 2, 1, 4, 3, 6, 5, 8, 7, 10, 9, 12, 11, 14, 13, 16, 15],
-                                    workers: workers, log: { _ in })
-            _ = l.loadBatch(Array(0..<8), epoch: 0, batchIndex: 0)
-            t = Date()
-            var n = 0
-            for epoch in 1...10 {
-                let s = l.stream(epoch: epoch)
-                for i in 0..<s.count { n += s.batch(i).samples.count }
-                s.cancel()
-            }
-            let rate = Double(n) / Date().timeIntervalSince(t)
-            print(String(format: "loader 640 mosaic, %d worker(s): %.1f images/s with cached images; decode+resize %.1f images/s", workers, rate, decodeRate))
-        }
-    }
 }

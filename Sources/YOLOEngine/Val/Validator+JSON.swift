@@ -61,8 +61,9 @@ func pythonFloatRepr(_ x: Double) -> String {
     return d
 }
 
-/// A JSON string as Python's `json.dumps` (ensure_ascii) writes it.
-func pythonJSONString(_ s: String) -> String {
+/// A JSON string as Python's `json.dumps` (ensure_ascii) writes it: quotes, backslashes and control characters
+/// escaped, everything outside printable ASCII as `\uXXXX` UTF-16 units.
+public func pythonJSONString(_ s: String) -> String {
     var out = "\""
     for u in s.utf16 {
         switch u {

@@ -59,23 +59,7 @@ public indirect enum MetadataValue: Sendable, Equatable {
     }
 
     /// A JSON string literal with Python's `ensure_ascii` escaping.
-    static func jsonQuote(_ s: String) -> String {
-        var out = "\""
-        for u in s.utf16 {
-            switch u {
-            case 0x22: out += "\\\""
-            case 0x5C: out += "\\\\"
-            case 0x0A: out += "\\n"
-            case 0x0D: out += "\\r"
-            case 0x09: out += "\\t"
-            case 0x08: out += "\\b"
-            case 0x0C: out += "\\f"
-            case 0x20..<0x7F: out.append(Character(Unicode.Scalar(u)!))
-            default: out += String(format: "\\u%04x", u)
-            }
-        }
-        return out + "\""
-    }
+    static func jsonQuote(_ s: String) -> String { pythonJSONString(s) }
 
     /// A dict with string keys, in order.
     public static func dict(_ pairs: [(String, MetadataValue)]) -> MetadataValue {

@@ -47,7 +47,8 @@ public enum CLIError: Error, Equatable, CustomStringConvertible {
         case .invalidValue(let m), .invalidType(let m), .missing(let m): return m
         case .fileNotFound(let path): return "'\(path)' does not exist"
         case .notImplemented(let m):
-            return "'\(m)' is not available in this build yet; available: info, version, help, cfg, copy-cfg, checks."
+            return "'\(m)' is not available in this build yet; available modes: \(CLIGrammar.implementedModes.joined(separator: ", "));"
+                + " other commands: help, version, info, cfg, copy-cfg, checks."
         }
     }
 

@@ -5,6 +5,8 @@ public enum CLIGrammar {
     public static let tasks = ["detect", "segment", "semantic", "depth", "classify", "pose", "obb"]
     /// Mode words.
     public static let modes = ["train", "val", "predict", "export", "track", "benchmark"]
+    /// The modes this build runs (`CLI.runMode`); the others answer "not available in this build yet".
+    public static let implementedModes = ["train", "val", "predict", "export"]
     /// Special commands, which run at once and stop processing. `info` is this build's own addition.
     public static let specials = ["checks", "version", "settings", "cfg", "login", "logout", "copy-cfg", "solutions", "help", "info"]
 

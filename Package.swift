@@ -45,9 +45,17 @@ let package = Package(
         .target(name: "YOLOONNX", dependencies: ["YOLOEngine", "YOLOTensor", "YOLOFormats", "CKernels", "ONNXProto",
                                                  .product(name: "SwiftProtobuf", package: "swift-protobuf")],
                 swiftSettings: optimize),
+        /// Global motion compensation for the trackers on OpenCV 4.6 (Debian's libopencv-video-dev: core, imgproc,
+        /// video headers). calib3d has a runtime library but no header without ~110 more -dev packages, so
+        /// CGMC declares its one calib3d function itself and links the library by file name.
+        .target(name: "CGMC", path: "Sources/CGMC",
+                cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4", "-O2"])],
+                linkerSettings: [.linkedLibrary("opencv_core"), .linkedLibrary("opencv_imgproc"),
+                                 .linkedLibrary("opencv_video"),
+                                 .unsafeFlags(["-Xlinker", "-l:libopencv_calib3d.so.406"])]),
         /// Multi-object tracking over predictor results: Kalman filter, Jonker–Volgenant assignment, ByteTrack,
-        /// BoT-SORT, TrackTrack.
-        .target(name: "YOLOTrack", dependencies: ["YOLOEngine"], swiftSettings: optimize),
+        /// BoT-SORT, TrackTrack, camera-motion compensation.
+        .target(name: "YOLOTrack", dependencies: ["YOLOEngine", "CGMC"], swiftSettings: optimize),
         .target(name: "YOLOPose", dependencies: ["YOLOTrain", "YOLOEngine", "YOLOExport", "YOLOONNX", "YOLOTrack"], swiftSettings: optimize),
         .target(name: "YOLOCLI", dependencies: ["YOLOEngine", "YOLOTrain", "YOLOExport", "YOLOONNX", "YOLOTrack"], swiftSettings: optimize),
         .executableTarget(name: "yolo", dependencies: ["YOLOCLI"]),

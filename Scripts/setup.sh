@@ -8,11 +8,20 @@ need=()
 for pkg in pkg-config libdnnl-dev libturbojpeg0-dev libpng-dev libwebp-dev ffmpeg libfreetype-dev fonts-dejavu-core; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
-if [ ${#need[@]} -gt 0 ]; then
-  echo "installing ${need[*]}" >&2
+# OpenCV 4.6 for the trackers' motion compensation (core, imgproc, video headers; calib3d runtime). Without
+# --no-install-recommends it would pull in about 110 more packages.
+lean=()
+dpkg -s libopencv-video-dev >/dev/null 2>&1 || lean+=(libopencv-video-dev)
+if [ ${#need[@]} -gt 0 ] || [ ${#lean[@]} -gt 0 ]; then
+  echo "installing ${need[*]} ${lean[*]}" >&2
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >&2
+  if [ ${#need[@]} -gt 0 ]; then
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >&2
+  fi
+  if [ ${#lean[@]} -gt 0 ]; then
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${lean[@]}" >&2
+  fi
 fi
 command -v swift >/dev/null || export PATH="/opt/swift/usr/bin:$PATH"
 swift build -c release "$@" >&2

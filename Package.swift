@@ -61,7 +61,7 @@ let package = Package(
         .executableTarget(name: "yolo", dependencies: ["YOLOCLI"]),
         .executableTarget(name: "YOLOBench", dependencies: ["YOLOModel", "YOLOData", "YOLOONNX"], path: "Benchmarks/YOLOBench",
                           swiftSettings: optimize),
-        .target(name: "YOLOTestSupport", dependencies: ["YOLOTensor", "YOLOFormats"], path: "Tests/YOLOTestSupport"),
+        .target(name: "YOLOTestSupport", dependencies: ["YOLOTensor", "YOLOFormats", "YOLOData"], path: "Tests/YOLOTestSupport"),
         .testTarget(name: "YOLOTensorTests", dependencies: ["YOLOTensor", "YOLONN", "YOLOTestSupport"]),
         .testTarget(name: "YOLOFormatsTests", dependencies: ["YOLOFormats", "YOLOTestSupport"]),
         .testTarget(name: "YOLOModelTests", dependencies: ["YOLOModel", "YOLOTestSupport"]),

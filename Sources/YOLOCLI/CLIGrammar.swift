@@ -6,7 +6,7 @@ public enum CLIGrammar {
     /// Mode words.
     public static let modes = ["train", "val", "predict", "export", "track", "benchmark"]
     /// The modes this build runs (`CLI.runMode`); the others answer "not available in this build yet".
-    public static let implementedModes = ["train", "val", "predict", "export"]
+    public static let implementedModes = ["train", "val", "predict", "export", "track"]
     /// Special commands, which run at once and stop processing. `info` is this build's own addition.
     public static let specials = ["checks", "version", "settings", "cfg", "login", "logout", "copy-cfg", "solutions", "help", "info"]
 

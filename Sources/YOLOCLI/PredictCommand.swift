@@ -1,13 +1,18 @@
 import Foundation
 import YOLOEngine
 import YOLOModel
+import YOLOTrack
 
 /// `yolo pose predict model=… source=…`: loads the model, runs the predictor over the source and saves
-/// what was asked (annotated images/videos by default, labels, crops).
+/// what was asked (annotated images/videos by default, labels, crops). `yolo pose track` is the same run with a
+/// tracker attached (`tracker=`, default `tracktrack.yaml`), `conf` defaulting to 0.1 and `runs/pose/track`.
 enum PredictCommand {
     static func options(_ cfg: CLIConfig) -> PredictOptions {
         var o = PredictOptions()
-        o.conf = Float(cfg.double("conf") ?? 0.25)
+        let tracking = cfg.mode == "track"
+        o.mode = tracking ? "track" : "predict"
+        // Trackers need the low-confidence detections: track mode lowers the default to 0.1, as the reference does.
+        o.conf = Float(cfg.isSet("conf") ? cfg.double("conf") ?? 0.25 : tracking ? 0.1 : 0.25)
         o.iou = Float(cfg.double("iou") ?? 0.7)
         if cfg.isSet("imgsz") { o.imgsz = cfg.intList("imgsz") }
         o.maxDet = cfg.int("max_det") ?? 300
@@ -36,15 +41,22 @@ enum PredictCommand {
         let model = try CLI.loadBackend(modelName)
         cfg.reconcileTask(modelTask: model.task)
         guard let source = cfg.string("source") else {
-            throw CLIError.missing("'source' is required for predict, e.g. 'yolo pose predict model=\(modelName) source=path/to/images'")
+            throw CLIError.missing("'source' is required for \(cfg.mode), e.g. 'yolo pose \(cfg.mode) model=\(modelName) source=path/to/images'")
         }
         try CLI.checkCommonArguments(cfg)
         let options = options(cfg)
         let predictor = Predictor(backend: model, options: options)
+        if cfg.mode == "track" {
+            let session = try TrackingSession(tracker: cfg.string("tracker") ?? "tracktrack.yaml")
+            if !session.config.unusedKeys.isEmpty {
+                Log.warning("tracker \(session.config.file): \(session.config.unusedKeys.joined(separator: ", ")) not used by \(session.config.trackerType)")
+            }
+            session.attach(to: predictor)
+        }
         print(CLI.banner())
         CLI.backendSummary(modelName, model).forEach { print($0) }
         print("")
         try predictor.run(source: source)
-        print("💡 Learn more at https://docs.ultralytics.com/modes/predict")
+        print("💡 Learn more at https://docs.ultralytics.com/modes/\(cfg.mode)")
     }
 }

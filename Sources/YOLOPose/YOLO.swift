@@ -4,6 +4,7 @@ import YOLOEngine
 import YOLOExport
 import YOLOModel
 import YOLOONNX
+import YOLOTrack
 import YOLOTrain
 
 /// A YOLOv8-pose model as Ultralytics' `YOLO` object: load a checkpoint (or a model YAML), then predict, validate,
@@ -15,6 +16,7 @@ import YOLOTrain
 /// let results = try model("bus.jpg")                       // predict
 /// print(results[0].summary())
 /// let metrics = try model.val(data: "coco8-pose.yaml")     // validate
+/// let tracked = try model.track("clip.mp4")                // ids on boxes: tracked[0].boxes.id
 /// try model.train(data: "coco8-pose.yaml", epochs: 3)      // fine-tune; the object then holds best.pt
 /// let onnx = try model.export(format: "onnx")                // best.onnx beside best.pt
 /// ```
@@ -30,6 +32,8 @@ public final class YOLO {
     /// Where the model came from (`yolov8n-pose.pt`, a run's best.pt after training, a YAML).
     public private(set) var source: String
     private var fused: YOLONetwork?
+    /// The tracker kept between `track(…, persist: true)` calls.
+    var trackingSession: TrackingSession?
 
     /// Loads an Ultralytics `.pt` (official names are downloaded), this project's `.safetensors`, or a model YAML
     /// (fresh weights). `task` ("pose"/"detect") is checked when given.

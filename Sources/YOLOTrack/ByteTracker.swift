@@ -14,6 +14,7 @@ public final class ByteTracker: MultiObjectTracker {
     var lost: [STrack] = []
     var removed: [STrack] = []
     public private(set) var frameID = 0
+    public var hasUnconfirmedTracks: Bool { tracked.contains { !$0.isActivated } }
     var nextIDValue = 1
 
     /// Builds the tracker `config.trackerType` names (`bytetrack` or `botsort`).

@@ -15,6 +15,7 @@ public final class TrackTrack: MultiObjectTracker {
     var lost: [STrack] = []
     var removed: [STrack] = []
     public private(set) var frameID = 0
+    public var hasUnconfirmedTracks: Bool { tracked.contains { !$0.isActivated } }
     var nextIDValue = 1
     static let deltaT = 3
 

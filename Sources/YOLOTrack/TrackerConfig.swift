@@ -8,6 +8,8 @@ public protocol MultiObjectTracker: AnyObject {
     func update(_ detections: TrackerDetections, image: Image?) -> [TrackedObject]
     /// Forgets every track and restarts ids at 1 (a new video).
     func reset()
+    /// Whether a track exists that is not confirmed yet (its frame then reports no detections).
+    var hasUnconfirmedTracks: Bool { get }
 }
 
 /// Errors reading a tracker YAML (`tracker=`).

@@ -44,7 +44,7 @@ public enum PlotGeometry {
 extension Results {
     /// The label text of detection `i`, or nil when both labels and confidences are off.
     public func labelText(_ i: Int, showLabels: Bool = true, showConf: Bool = true) -> String? {
-        let name = names[boxes.cls[i]] ?? String(boxes.cls[i])
+        let name = (boxes.id.map { "id:\($0[i]) " } ?? "") + (names[boxes.cls[i]] ?? String(boxes.cls[i]))
         let conf = String(format: "%.2f", Double(boxes.conf[i]))
         switch (showLabels, showConf) {
         case (true, true): return "\(name) \(conf)"

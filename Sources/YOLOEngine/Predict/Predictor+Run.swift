@@ -18,7 +18,7 @@ extension Predictor {
         let files = try PredictSource.resolve(source)
         var run = PredictRun()
         let wantsSave = options.save || options.saveTxt || options.saveCrop
-        let saveDir = wantsSave ? SaveDirectory.make(task: backend.task, mode: "predict", project: options.project,
+        let saveDir = wantsSave ? SaveDirectory.make(task: backend.task, mode: options.mode, project: options.project,
                                                      name: options.name, existOk: options.existOk) : nil
         if let saveDir {
             try FileManager.default.createDirectory(at: saveDir, withIntermediateDirectories: true)
@@ -64,7 +64,7 @@ extension Predictor {
                 run.skipped.append(path)
                 continue
             }
-            let r = try predict(image, path: path)
+            let r = try predictFrame(image, path: path)
             lastShape = r.inputShape
             totals.preprocess += r.speed.preprocess
             totals.inference += r.speed.inference

@@ -53,7 +53,7 @@ extension Predictor {
                 break
             }
             f += 1
-            let r = try predict(frame.image, path: path)
+            let r = try predictFrame(frame.image, path: path)
             summary.frames += 1
             summary.lastShape = r.inputShape
             summary.speed.preprocess += r.speed.preprocess

@@ -18,6 +18,9 @@ public final class Predictor {
     public let letterboxAuto: Bool
     /// Console sink for per-image lines (stdout by default).
     public var log: (String) -> Void = { print($0) }
+    /// Runs on each image's or frame's results before they are logged, saved or handed out (the reference's
+    /// `on_predict_postprocess_end` callback; tracking installs one that assigns track ids).
+    public var postprocessHook: ((Results, Image) throws -> Results)?
 
     public init(backend: InferenceBackend, options: PredictOptions = PredictOptions()) {
         backend.prepareForInference()
@@ -58,6 +61,13 @@ public final class Predictor {
         var res = r
         res.speed = Speed(preprocess: Double(t1 - t0) / 1e6, inference: Double(t2 - t1) / 1e6, postprocess: Double(t3 - t2) / 1e6)
         return res
+    }
+
+    /// `predict` followed by the post-processing hook, as the run loops call it.
+    func predictFrame(_ image: Image, path: String) throws -> Results {
+        let r = try predict(image, path: path)
+        guard let hook = postprocessHook else { return r }
+        return try hook(r, image)
     }
 
     /// Maps detections from the letterboxed input back to the original image.

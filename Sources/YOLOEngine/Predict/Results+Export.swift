@@ -18,6 +18,7 @@ extension Results {
                 }
             }
             if saveConf { fields.append(formatG(boxes.conf[i])) }
+            if let ids = boxes.id { fields.append(String(ids[i])) }
             return fields.joined(separator: " ")
         }
     }
@@ -48,6 +49,7 @@ extension Results {
                 "name": names[boxes.cls[i]] ?? String(boxes.cls[i]), "class": boxes.cls[i], "confidence": r(boxes.conf[i]),
                 "box": ["x1": r(b[0] / w), "y1": r(b[1] / h), "x2": r(b[2] / w), "y2": r(b[3] / h)],
             ]
+            if let ids = boxes.id { d["track_id"] = ids[i] }
             if let kp = keypoints {
                 var k: [String: Any] = ["x": kp.data[i].map { r($0[0] / w) }, "y": kp.data[i].map { r($0[1] / h) }]
                 if kp.dims == 3 { k["visible"] = kp.data[i].map { r($0[2]) } }

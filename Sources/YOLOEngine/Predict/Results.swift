@@ -8,15 +8,21 @@ public struct Boxes: Sendable {
     public let cls: [Int]
     /// (height, width) of the original image.
     public let origShape: (height: Int, width: Int)
+    /// Track ids when the boxes come from a tracker (`boxes.id`), else nil.
+    public let id: [Int]?
 
-    public init(xyxy: [SIMD4<Float>], conf: [Float], cls: [Int], origShape: (height: Int, width: Int)) {
-        precondition(xyxy.count == conf.count && conf.count == cls.count,
-                     "Boxes: \(xyxy.count) boxes, \(conf.count) scores, \(cls.count) classes")
+    public init(xyxy: [SIMD4<Float>], conf: [Float], cls: [Int], origShape: (height: Int, width: Int), id: [Int]? = nil) {
+        precondition(xyxy.count == conf.count && conf.count == cls.count && (id?.count ?? xyxy.count) == xyxy.count,
+                     "Boxes: \(xyxy.count) boxes, \(conf.count) scores, \(cls.count) classes, \(id?.count ?? -1) ids")
         self.xyxy = xyxy
         self.conf = conf
         self.cls = cls
         self.origShape = origShape
+        self.id = id
     }
+
+    /// Whether the boxes carry track ids (`boxes.is_track`).
+    public var isTrack: Bool { id != nil }
 
     public var count: Int { xyxy.count }
     /// Centre x, centre y, width, height.
@@ -92,6 +98,22 @@ public struct Results: Sendable {
 
     /// Number of detections.
     public var count: Int { boxes.count }
+
+    /// The detections at `indices`, in that order (the reference's `result[idx]`).
+    public func selecting(_ indices: [Int]) -> Results {
+        let b = Boxes(xyxy: indices.map { boxes.xyxy[$0] }, conf: indices.map { boxes.conf[$0] },
+                      cls: indices.map { boxes.cls[$0] }, origShape: boxes.origShape, id: boxes.id.map { ids in indices.map { ids[$0] } })
+        let k = keypoints.map { kp in Keypoints(data: indices.map { kp.data[$0] }, origShape: kp.origShape, dims: kp.dims) }
+        return Results(path: path, origShape: origShape, inputShape: inputShape, names: names, boxes: b, keypoints: k, speed: speed)
+    }
+
+    /// The same results with new boxes, clipped to the image (the reference's `Results.update(boxes=…)`).
+    public func replacingBoxes(xyxy: [SIMD4<Float>], conf: [Float], cls: [Int], id: [Int]?) -> Results {
+        let w = Float(origShape.width), h = Float(origShape.height)
+        let clipped = xyxy.map { SIMD4(min(max($0[0], 0), w), min(max($0[1], 0), h), min(max($0[2], 0), w), min(max($0[3], 0), h)) }
+        let b = Boxes(xyxy: clipped, conf: conf, cls: cls, origShape: boxes.origShape, id: id)
+        return Results(path: path, origShape: origShape, inputShape: inputShape, names: names, boxes: b, keypoints: keypoints, speed: speed)
+    }
 
     /// Per-class counts: "2 persons, 1 dog, " or "(no detections), ".
     public func verbose() -> String {

@@ -1,0 +1,42 @@
+import YOLOData
+import YOLOEngine
+
+/// Runs a tracker over a predictor's results, frame by frame, as the reference's tracking callbacks do: the tracker
+/// restarts (ids from 1) whenever the source path changes unless `persist`; each frame's results are cut down and
+/// reordered to the reported tracks, whose Kalman-filtered boxes (clipped to the image), ids, scores and classes
+/// replace the detections' boxes while the keypoints stay the matched detections'. A frame with no reported track
+/// keeps its detections without ids, or none when a new track is waiting to be confirmed.
+public final class TrackingSession {
+    public let config: TrackerConfig
+    public let persist: Bool
+    let tracker: MultiObjectTracker
+    var lastPath: String?
+
+    /// Reads the tracker YAML (`tracker=`: a path or a built-in name such as `bytetrack.yaml`) and builds the tracker.
+    public init(tracker: String = "tracktrack.yaml", persist: Bool = false) throws {
+        config = try TrackerConfig.load(tracker)
+        self.persist = persist
+        self.tracker = try config.makeTracker()
+    }
+
+    /// Assigns track ids to one frame's results; `image` is the frame they were predicted on.
+    public func process(_ results: Results, image: Image) -> Results {
+        if !persist && lastPath != results.path {
+            tracker.reset()
+            lastPath = results.path
+        }
+        let dets = TrackerDetections(xywh: results.boxes.xywh, conf: results.boxes.conf, cls: results.boxes.cls.map(Float.init))
+        let tracks = tracker.update(dets, image: image)
+        if tracks.isEmpty {
+            return tracker.hasUnconfirmedTracks ? results.selecting([]) : results
+        }
+        return results.selecting(tracks.map(\.index))
+            .replacingBoxes(xyxy: tracks.map(\.xyxy), conf: tracks.map(\.score), cls: tracks.map { Int($0.cls) },
+                            id: tracks.map(\.id))
+    }
+
+    /// Makes `predictor` track: its results get ids before they are logged, saved or returned.
+    public func attach(to predictor: Predictor) {
+        predictor.postprocessHook = { [self] r, image in process(r, image: image) }
+    }
+}

@@ -59,7 +59,7 @@ let package = Package(
         .target(name: "YOLOPose", dependencies: ["YOLOTrain", "YOLOEngine", "YOLOExport", "YOLOONNX", "YOLOTrack"], swiftSettings: optimize),
         .target(name: "YOLOCLI", dependencies: ["YOLOEngine", "YOLOTrain", "YOLOExport", "YOLOONNX", "YOLOTrack"], swiftSettings: optimize),
         .executableTarget(name: "yolo", dependencies: ["YOLOCLI"]),
-        .executableTarget(name: "YOLOBench", dependencies: ["YOLOModel", "YOLOData", "YOLOONNX"], path: "Benchmarks/YOLOBench",
+        .executableTarget(name: "YOLOBench", dependencies: ["YOLOModel", "YOLOData", "YOLOONNX", "YOLOTrack"], path: "Benchmarks/YOLOBench",
                           swiftSettings: optimize),
         .target(name: "YOLOTestSupport", dependencies: ["YOLOTensor", "YOLOFormats", "YOLOData"], path: "Tests/YOLOTestSupport"),
         .testTarget(name: "YOLOTensorTests", dependencies: ["YOLOTensor", "YOLONN", "YOLOTestSupport"]),

@@ -7,6 +7,7 @@ import YOLOTensor
 ///   yolo-bench [--scales n,s] [--imgsz 640] [--runs 30] [--warmup 5] [--python PATH] [--out DIR] [--onnx]
 ///   yolo-bench --train [--imgsz 640] [--repeats 1] [key=value …]     `yolo pose train` end to end vs Ultralytics
 ///   yolo-bench --loader [--imgsz 640]                                  training loader throughput (ours)
+///   yolo-bench --track [--model PT]                                    tracker cost per frame next to predict, vs Ultralytics
 ///   yolo-bench --export [onnx,torchscript,openvino,ncnn] [--model PT] [--repeats 3] [key=value …]   `yolo export` vs Ultralytics
 /// The reference side runs Scripts/bench/ort_forward.py in the reference venv (see Scripts/bench/README.md).
 
@@ -33,6 +34,8 @@ struct Options {
     var export = false
     /// Time the training loader (ours only).
     var loader = false
+    /// Time the trackers per frame next to predict (ours vs Ultralytics).
+    var track = false
     var exportFormats: [String]?
 
     init(_ argv: [String]) {
@@ -59,6 +62,7 @@ struct Options {
                 }
             case "--onnx": onnx = true
             case "--loader": loader = true
+            case "--track": track = true
             default: FileHandle.standardError.write(Data("unknown option \(argv[i])\n".utf8)); exit(2)
             }
             i += 1
@@ -132,6 +136,10 @@ if o.train {
 }
 if o.loader {
     do { try LoaderBench.run(options: o) } catch { print("loader bench failed: \(error)"); exit(1) }
+    exit(0)
+}
+if o.track {
+    do { try TrackBench.run(options: o) } catch { print("track bench failed: \(error)"); exit(1) }
     exit(0)
 }
 if o.export {

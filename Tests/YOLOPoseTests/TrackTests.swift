@@ -96,6 +96,12 @@ final class TrackTests: XCTestCase {
         XCTAssertEqual(cont.map { $0.boxes.id ?? [] }, want[10...].map { $0.boxes.map { Int($0[4]) } })
         let restarted = try model.track(second.path, tracker: "bytetrack.yaml")
         XCTAssertEqual(restarted[0].boxes.id, Array(1...restarted[0].count))
+        // Annotations name the track as the reference's do: "id:1 person 0.87".
+        let conf = String(format: "%.2f", Double(restarted[0].boxes.conf[0]))
+        XCTAssertEqual(restarted[0].labelText(0), "id:1 person \(conf)")
+        XCTAssertEqual(restarted[0].labelText(0, showLabels: false), conf)
+        XCTAssertEqual(restarted[0].summary()[0]["track_id"] as? Int, 1)
+        XCTAssertTrue(restarted[0].txtLines()[0].hasSuffix(" 1"))
     }
 
     func testTrackerYAMLErrors() throws {

@@ -28,6 +28,7 @@ enum PredictCommand {
         o.existOk = cfg.bool("exist_ok")
         o.verbose = cfg.isSet("verbose") ? cfg.bool("verbose") : true
         o.vidStride = cfg.int("vid_stride") ?? 1
+        o.streamBuffer = cfg.bool("stream_buffer")
         o.showLabels = cfg.bool("show_labels")
         o.showConf = cfg.bool("show_conf")
         o.showBoxes = cfg.bool("show_boxes")

@@ -11,6 +11,8 @@ public final class TrackingSession {
     public let persist: Bool
     let tracker: MultiObjectTracker
     var lastPath: String?
+    /// Stream mode: one tracker per stream slot (slot 0 is `tracker`), each with its own last path.
+    var slots: [Int: (tracker: MultiObjectTracker, lastPath: String?)] = [:]
 
     /// Reads the tracker YAML (`tracker=`: a path or a built-in name such as `bytetrack.yaml`) and builds the tracker.
     public init(tracker: String = "tracktrack.yaml", persist: Bool = false) throws {
@@ -19,11 +21,24 @@ public final class TrackingSession {
         self.tracker = try config.makeTracker()
     }
 
-    /// Assigns track ids to one frame's results; `image` is the frame they were predicted on.
-    public func process(_ results: Results, image: Image) -> Results {
-        if !persist && lastPath != results.path {
-            tracker.reset()
-            lastPath = results.path
+    /// Assigns track ids to one frame's results; `image` is the frame they were predicted on. `slot` is the stream
+    /// index in stream mode (several live sources each keep their own tracker), nil otherwise.
+    public func process(_ results: Results, image: Image, slot: Int? = nil) -> Results {
+        let tracker: MultiObjectTracker
+        if let slot, slot > 0 {
+            var entry = slots[slot] ?? ((try? config.makeTracker()) ?? self.tracker, nil)
+            if !persist && entry.lastPath != results.path {
+                entry.tracker.reset()
+                entry.lastPath = results.path
+            }
+            slots[slot] = entry
+            tracker = entry.tracker
+        } else {
+            tracker = self.tracker
+            if !persist && lastPath != results.path {
+                tracker.reset()
+                lastPath = results.path
+            }
         }
         let dets = TrackerDetections(xywh: results.boxes.xywh, conf: results.boxes.conf, cls: results.boxes.cls.map(Float.init))
         let tracks = tracker.update(dets, image: image)
@@ -37,6 +52,6 @@ public final class TrackingSession {
 
     /// Makes `predictor` track: its results get ids before they are logged, saved or returned.
     public func attach(to predictor: Predictor) {
-        predictor.postprocessHook = { [self] r, image in process(r, image: image) }
+        predictor.postprocessHook = { [self, unowned predictor] r, image in process(r, image: image, slot: predictor.streamSlot) }
     }
 }

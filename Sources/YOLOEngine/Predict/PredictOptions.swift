@@ -20,6 +20,8 @@ public struct PredictOptions: Sendable {
     public var showBoxes = true
     public var lineWidth: Int? = nil
     public var vidStride = 1
+    /// Live sources: queue up to 30 frames instead of always taking the newest (`stream_buffer`).
+    public var streamBuffer = false
     /// `predict` or `track`: names the run folder (`runs/pose/track`).
     public var mode = "predict"
     public init() {}

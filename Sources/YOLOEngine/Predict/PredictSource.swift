@@ -98,6 +98,8 @@ public enum PredictError: Error, CustomStringConvertible {
     case sourceNotFound(String)
     case noMedia(String)
     case unsupported(String)
+    /// A live source (webcam, screen, stream URL) gave no frame: `{i}/{n}: {source}... Failed to open {source} (why)`.
+    case cannotOpenStream(source: String, index: Int, count: Int, reason: String)
     /// A URL source could not be downloaded.
     case download(url: String, reason: String)
 
@@ -106,6 +108,7 @@ public enum PredictError: Error, CustomStringConvertible {
         case .sourceNotFound(let s): return "source '\(s)' does not exist"
         case .noMedia(let s): return "no images or videos found in '\(s)'. Supported formats are: images \(PredictSource.imageSuffixes.sorted()), videos \(PredictSource.videoSuffixes.sorted())"
         case .unsupported(let s): return s
+        case .cannotOpenStream(let s, let i, let n, let reason): return "\(i)/\(n): \(s)... Failed to open \(s) (\(reason))"
         case .download(let url, let reason): return "download failure for '\(url)': \(reason)"
         }
     }

@@ -15,6 +15,9 @@ extension Predictor {
     /// is ready (results are not accumulated, so long runs stream). Unreadable images are reported and skipped.
     @discardableResult
     public func run(source: String, onResult: (Results) throws -> Void = { _ in }) throws -> PredictRun {
+        if let streams = try PredictSource.streams(source) {
+            return try runStreams(streams, streamBuffer: options.streamBuffer, onResult: onResult)
+        }
         let files = try PredictSource.resolve(source)
         var run = PredictRun()
         let wantsSave = options.save || options.saveTxt || options.saveCrop

@@ -21,6 +21,8 @@ public final class Predictor {
     /// Runs on each image's or frame's results before they are logged, saved or handed out (the reference's
     /// `on_predict_postprocess_end` callback; tracking installs one that assigns track ids).
     public var postprocessHook: ((Results, Image) throws -> Results)?
+    /// The stream slot (0-based) of the frame being post-processed in stream mode, else nil.
+    public internal(set) var streamSlot: Int?
 
     public init(backend: InferenceBackend, options: PredictOptions = PredictOptions()) {
         backend.prepareForInference()

@@ -9,7 +9,7 @@ extension CLI {
         case "version": print(version)
         case "cfg": printDefaultConfig()
         case "copy-cfg": try copyDefaultConfig()
-        case "checks": printChecks()
+        case "checks": try printChecks()
         default: throw CLIError.notImplemented(command)
         }
     }
@@ -26,18 +26,5 @@ extension CLI {
             throw CLIError.missing("cannot write \(file.path): \(error.localizedDescription)")
         }
         print("default.yaml copied to \(file.path)\nExample YOLO command with this new custom cfg:\n    yolo cfg='\(file.path)' imgsz=320 batch=8")
-    }
-
-    /// `yolo checks`: a short system report.
-    static func printChecks() {
-        let info = ProcessInfo.processInfo
-        let gib = Double(info.physicalMemory) / 1_073_741_824
-        print("""
-            Ultralytics-compatible yolo \(version)
-            OS                  \(info.operatingSystemVersionString)
-            CPU cores           \(info.activeProcessorCount)
-            RAM                 \(String(format: "%.1f", gib)) GB
-            Backend             oneDNN (CPU)
-            """)
     }
 }

@@ -58,3 +58,19 @@ final class TrackCLITests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("'persist' is not a valid YOLO argument"), r.stderr)
     }
 }
+
+/// `yolo checks` reports the runtime dependencies this build uses, and fails when one is missing.
+final class ChecksCLITests: XCTestCase {
+    func testChecksReportRealDependencies() throws {
+        let r = try YOLOBinary.run(["checks"], testClass: Self.self)
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        for needle in ["oneDNN              ✅ 2.6.", "ISA ", "libjpeg-turbo       ✅ /", "OpenCV (GMC)        ✅ /",
+                       "ffmpeg              ✅ /", "ffmpeg version", "Font                ✅ /", "bf16"] {
+            XCTAssertTrue(r.stdout.contains(needle), "'\(needle)' not in:\n\(r.stdout)")
+        }
+        let missing = try YOLOBinary.run(["checks"], env: ["PATH": "/nonexistent"], testClass: Self.self)
+        XCTAssertNotEqual(missing.status, 0)
+        XCTAssertTrue(missing.stdout.contains("ffmpeg              ❌ not found on PATH"), missing.stdout)
+        XCTAssertEqual(missing.stderr.split(separator: "\n").count, 1, missing.stderr)
+    }
+}

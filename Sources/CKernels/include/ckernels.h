@@ -55,6 +55,10 @@ void yk_resize_bilinear_nhwc(const float *src, int64_t n, int64_t ih, int64_t iw
                              int64_t ow);
 /* Returns freed heap memory to the operating system (glibc's malloc_trim; nothing elsewhere). */
 void yk_release_freed_memory(void);
+/// oneDNN's runtime version (`dnnl_version()`).
+void yk_dnnl_version(int *major, int *minor, int *patch);
+/// The instruction set oneDNN dispatches to on this CPU (`dnnl_get_effective_cpu_isa()`, a `dnnl_cpu_isa_t`).
+int yk_dnnl_effective_isa(void);
 /* Batch norm (batch statistics) + SiLU in training, saving only x for backward (see batchnorm.c). */
 void yk_bn_silu_train_forward(const float *x, int64_t rows, int64_t c, const float *gamma, const float *beta,
                               float eps, float *mean, float *var, float *invstd, float *y);

@@ -10,6 +10,7 @@ extension CLI {
         case "cfg": printDefaultConfig()
         case "copy-cfg": try copyDefaultConfig()
         case "checks": try printChecks()
+        case "settings": try runSettings(arguments)
         default: throw CLIError.notImplemented(command)
         }
     }

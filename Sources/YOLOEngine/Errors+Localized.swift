@@ -7,3 +7,7 @@ extension PredictError: LocalizedError {
 extension OKS.SigmaError: LocalizedError {
     public var errorDescription: String? { description }
 }
+
+extension SettingsError: LocalizedError {
+    public var errorDescription: String? { description }
+}

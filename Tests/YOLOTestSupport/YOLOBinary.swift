@@ -22,13 +22,22 @@ public enum YOLOBinary {
         return bin
     }
 
+    /// An empty config folder for this test process (`YOLO_CONFIG_DIR` of the children).
+    public static let privateConfigDir: String = {
+        let d = NSTemporaryDirectory() + "yolo-test-config-\(ProcessInfo.processInfo.processIdentifier)"
+        try? FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        return d
+    }()
+
     /// A configured, not yet started process running `yolo args` (in `cwd` when given).
     public static func process(_ args: [String], env: [String: String] = [:], cwd: URL? = nil,
                                testClass: AnyClass) throws -> (Process, Pipe, Pipe) {
         let p = Process()
         p.executableURL = try url(for: testClass)
         p.arguments = args
-        p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
+        // A private settings folder unless the test gives one, so a user's `yolo settings` never changes a test.
+        p.environment = ProcessInfo.processInfo.environment.merging(["YOLO_CONFIG_DIR": privateConfigDir]) { $1 }
+            .merging(env) { $1 }
         if let cwd { p.currentDirectoryURL = cwd }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out

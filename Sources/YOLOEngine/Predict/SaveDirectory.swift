@@ -4,7 +4,7 @@ import Foundation
 public enum SaveDirectory {
     /// The directory to use (not created).
     public static func make(task: String, mode: String, project: String?, name: String?, existOk: Bool,
-                            runsDir: String = FileManager.default.currentDirectoryPath + "/runs") -> URL {
+                            runsDir: String = Settings.current.runsDir) -> URL {
         let base: URL
         if let project, project.hasPrefix("/") { base = URL(fileURLWithPath: project) }
         else { base = URL(fileURLWithPath: runsDir).appendingPathComponent(task).appendingPathComponent(project ?? "") }

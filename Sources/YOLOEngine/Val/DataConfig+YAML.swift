@@ -29,6 +29,6 @@ extension DataConfig {
         do { node = try ConfigNode.parse(yaml: text) } catch {
             throw DataConfigError(file: url.path, key: "data", message: "malformed YAML: \(error)")
         }
-        return try DataConfig(node: DataNode(node), yamlURL: url)
+        return try DataConfig(node: DataNode(node), yamlURL: url, datasetsDir: Settings.current.datasetsDir)
     }
 }

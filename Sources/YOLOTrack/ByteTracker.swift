@@ -5,49 +5,24 @@ import YOLOData
 /// and matched to the high-score detections on fused IoU cost; the remaining tracked ones to the low-score
 /// detections on plain IoU (limit 0.5); unconfirmed tracks to the leftovers (limit 0.7); what is left starts new
 /// tracks above `new_track_thresh`. BoT-SORT differs in its `xywh` Kalman state and the camera-motion warp.
-public final class ByteTracker: MultiObjectTracker {
+public final class ByteTracker: TrackerBase, MultiObjectTracker {
     public let config: TrackerConfig
-    let form: BoxState
-    var kf: KalmanFilter
-    let gmc: GMC?
-    var tracked: [STrack] = []
-    var lost: [STrack] = []
-    var removed: [STrack] = []
-    public private(set) var frameID = 0
-    public var hasUnconfirmedTracks: Bool { tracked.contains { !$0.isActivated } }
-    var nextIDValue = 1
 
     /// Builds the tracker `config.trackerType` names (`bytetrack` or `botsort`).
     public init(config: TrackerConfig) throws {
         self.config = config
         switch config.trackerType {
         case "bytetrack":
-            form = .xyah
-            gmc = nil
+            super.init(form: .xyah, gmc: nil)
         case "botsort":
-            form = .xywh
-            let g = try GMC(method: config.gmcMethod ?? "sparseOptFlow")
-            gmc = g.method == nil ? nil : g
+            super.init(form: .xywh, gmc: try GMC.active(config.gmcMethod ?? "sparseOptFlow"))
         default:
             preconditionFailure("ByteTracker: tracker_type \(config.trackerType)")
         }
-        kf = KalmanFilter(form)
-    }
-
-    func nextID() -> Int { defer { nextIDValue += 1 }; return nextIDValue }
-
-    public func reset() {
-        tracked = []
-        lost = []
-        removed = []
-        frameID = 0
-        nextIDValue = 1
-        kf = KalmanFilter(form)
-        gmc?.reset()
     }
 
     public func update(_ dets: TrackerDetections, image: Image?) -> [TrackedObject] {
-        frameID += 1
+        advanceFrame()
         var activated: [STrack] = [], refind: [STrack] = [], lostNow: [STrack] = [], removedNow: [STrack] = []
         var high: [STrack] = [], low: [STrack] = []
         let hi = Float(config.trackHighThresh), lo = Float(config.trackLowThresh)
@@ -129,12 +104,6 @@ public final class ByteTracker: MultiObjectTracker {
             track.reActivate(det, kf: kf, frame: frameID)
             refind.append(track)
         }
-    }
-
-    /// End-of-frame bookkeeping shared with TrackTrack (the reference's `merge_track_pools`).
-    func mergePools(activated: [STrack], refind: [STrack], lost lostNow: [STrack], removed removedNow: [STrack]) {
-        (tracked, lost, removed) = TrackPools.merge(tracked: tracked, lost: lost, removed: removed, activated: activated,
-                                                    refind: refind, lostNow: lostNow, removedNow: removedNow)
     }
 }
 

@@ -7,38 +7,17 @@ import YOLOData
 /// threshold shrinking by `reduce_step`; unconfirmed tracks take the high-score leftovers the same way; new tracks
 /// start through track-aware NMS and are confirmed after `min_track_len` updates. Camera motion is compensated
 /// before prediction. For pose models the reference recovers no NMS-suppressed detections, so neither do we.
-public final class TrackTrack: MultiObjectTracker {
+public final class TrackTrack: TrackerBase, MultiObjectTracker {
     public let config: TrackerConfig
-    var kf = KalmanFilter(.xywh)
-    let gmc: GMC?
-    var tracked: [STrack] = []
-    var lost: [STrack] = []
-    var removed: [STrack] = []
-    public private(set) var frameID = 0
-    public var hasUnconfirmedTracks: Bool { tracked.contains { !$0.isActivated } }
-    var nextIDValue = 1
     static let deltaT = 3
 
     public init(config: TrackerConfig) throws {
         self.config = config
-        let g = try GMC(method: config.gmcMethod ?? "sparseOptFlow")
-        gmc = g.method == nil ? nil : g
-    }
-
-    func nextID() -> Int { defer { nextIDValue += 1 }; return nextIDValue }
-
-    public func reset() {
-        tracked = []
-        lost = []
-        removed = []
-        frameID = 0
-        nextIDValue = 1
-        kf = KalmanFilter(.xywh)
-        gmc?.reset()
+        super.init(form: .xywh, gmc: try GMC.active(config.gmcMethod ?? "sparseOptFlow"))
     }
 
     public func update(_ dets: TrackerDetections, image: Image?) -> [TrackedObject] {
-        frameID += 1
+        advanceFrame()
         var activated: [STrack] = [], refind: [STrack] = [], lostNow: [STrack] = [], removedNow: [STrack] = []
         let hi = Float(config.trackHighThresh), lo = Float(config.trackLowThresh)
         func make(_ i: Int) -> STrack {
@@ -126,8 +105,7 @@ public final class TrackTrack: MultiObjectTracker {
             t.state = .removed
             removedNow.append(t)
         }
-        (tracked, lost, removed) = TrackPools.merge(tracked: tracked, lost: lost, removed: removed, activated: activated,
-                                                    refind: refind, lostNow: lostNow, removedNow: removedNow)
+        mergePools(activated: activated, refind: refind, lost: lostNow, removed: removedNow)
         return tracked.filter { $0.isActivated && $0.frameID == frameID }.map(\.output)
     }
 }

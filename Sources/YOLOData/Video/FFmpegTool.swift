@@ -57,6 +57,24 @@ public enum FFmpegTool {
         return (p.terminationStatus, outData, errData)
     }
 
+    /// Starts `p` with its stderr going to a temporary file (so it can never block the child) and returns that
+    /// file; `VideoError.toolNotFound` naming `file` when the executable cannot start.
+    static func launch(_ p: Process, for file: String) throws -> URL? {
+        let tool = p.executableURL?.lastPathComponent ?? "ffmpeg"
+        guard let (url, handle) = stderrFile() else {
+            p.standardError = FileHandle.nullDevice
+            do { try p.run() } catch { throw VideoError.toolNotFound(tool: tool, path: file) }
+            return nil
+        }
+        p.standardError = handle
+        defer { try? handle.close() }
+        do { try p.run() } catch {
+            _ = consume(url)
+            throw VideoError.toolNotFound(tool: tool, path: file)
+        }
+        return url
+    }
+
     /// The last non-empty line of a tool's stderr, as a one-line reason.
     static func reason(_ stderr: Data, status: Int32) -> String {
         let lines = String(decoding: stderr, as: UTF8.self).split(whereSeparator: \.isNewline)

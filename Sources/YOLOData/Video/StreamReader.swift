@@ -63,15 +63,7 @@ public final class StreamReader {
         let out = Pipe()
         p.standardOutput = out
         p.standardInput = FileHandle.nullDevice
-        if let (url, handle) = FFmpegTool.stderrFile() {
-            p.standardError = handle
-            stderrURL = url
-            defer { try? handle.close() }
-            do { try p.run() } catch { throw VideoError.toolNotFound(tool: "ffmpeg", path: source) }
-        } else {
-            p.standardError = FileHandle.nullDevice
-            do { try p.run() } catch { throw VideoError.toolNotFound(tool: "ffmpeg", path: source) }
-        }
+        stderrURL = try FFmpegTool.launch(p, for: source)
         process = p
         stdoutHandle = out.fileHandleForReading
         stdoutFD = out.fileHandleForReading.fileDescriptor

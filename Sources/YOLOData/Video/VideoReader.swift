@@ -42,15 +42,7 @@ public final class VideoReader: Sequence, IteratorProtocol {
         let out = Pipe()
         p.standardOutput = out
         p.standardInput = FileHandle.nullDevice
-        if let (url, handle) = FFmpegTool.stderrFile() {
-            p.standardError = handle
-            stderrURL = url
-            defer { try? handle.close() }
-            do { try p.run() } catch { throw VideoError.toolNotFound(tool: "ffmpeg", path: path) }
-        } else {
-            p.standardError = FileHandle.nullDevice
-            do { try p.run() } catch { throw VideoError.toolNotFound(tool: "ffmpeg", path: path) }
-        }
+        stderrURL = try FFmpegTool.launch(p, for: path)
         FFmpegTool.enlargePipe(out.fileHandleForReading.fileDescriptor, bytes: info.width * info.height * 3 * 2)
         process = p
         stdout = out.fileHandleForReading

@@ -31,15 +31,7 @@ public final class VideoWriter {
         let input = Pipe()
         p.standardInput = input
         p.standardOutput = FileHandle.nullDevice
-        if let (errURL, handle) = FFmpegTool.stderrFile() {
-            p.standardError = handle
-            stderrURL = errURL
-            defer { try? handle.close() }
-            do { try p.run() } catch { throw VideoError.toolNotFound(tool: "ffmpeg", path: url.path) }
-        } else {
-            p.standardError = FileHandle.nullDevice
-            do { try p.run() } catch { throw VideoError.toolNotFound(tool: "ffmpeg", path: url.path) }
-        }
+        stderrURL = try FFmpegTool.launch(p, for: url.path)
         try? input.fileHandleForReading.close()
         process = p
         stdin = input.fileHandleForWriting

@@ -20,15 +20,7 @@ extension Predictor {
         }
         let files = try PredictSource.resolve(source)
         var run = PredictRun()
-        let wantsSave = options.save || options.saveTxt || options.saveCrop
-        let saveDir = wantsSave ? SaveDirectory.make(task: backend.task, mode: options.mode, project: options.project,
-                                                     name: options.name, existOk: options.existOk) : nil
-        if let saveDir {
-            try FileManager.default.createDirectory(at: saveDir, withIntermediateDirectories: true)
-            if options.saveTxt {
-                try FileManager.default.createDirectory(at: saveDir.appendingPathComponent("labels"), withIntermediateDirectories: true)
-            }
-        }
+        let saveDir = try makeSaveDirectory()
         run.saveDir = saveDir
         let prefetch = ImagePrefetcher(files)
         var totals = Speed(preprocess: 0, inference: 0, postprocess: 0)
@@ -81,15 +73,7 @@ extension Predictor {
                 let n = usedStems[stem, default: 0] + 1
                 usedStems[stem] = n
                 if n > 1 { stem += "-\(n)" }
-                if options.saveTxt {
-                    let url = saveDir.appendingPathComponent("labels/\(stem).txt")
-                    try? FileManager.default.removeItem(at: url)
-                    try r.saveTxt(to: url, saveConf: options.saveConf)
-                    if r.count > 0 { run.labelsSaved += 1 }
-                }
-                if options.saveCrop {
-                    try r.saveCrops(from: image, to: saveDir.appendingPathComponent("crops"), fileStem: stem)
-                }
+                if try saveLabelsAndCrops(r, image: image, stem: stem, in: saveDir) { run.labelsSaved += 1 }
                 if options.save {
                     let annotated = try r.plot(on: image, lineWidth: options.lineWidth, showBoxes: options.showBoxes,
                                                showLabels: options.showLabels, showConf: options.showConf)
@@ -98,17 +82,48 @@ extension Predictor {
             }
             try onResult(r)
         }
-        if options.verbose && run.results > 0 {
+        logSummary(run, totals: totals, lastShape: lastShape)
+        return run
+    }
+
+    /// The run folder (`runs/<task>/<mode>`, `labels/` inside when saving labels), created; nil when nothing is saved.
+    func makeSaveDirectory() throws -> URL? {
+        guard options.save || options.saveTxt || options.saveCrop else { return nil }
+        let saveDir = SaveDirectory.make(task: backend.task, mode: options.mode, project: options.project,
+                                         name: options.name, existOk: options.existOk)
+        try FileManager.default.createDirectory(at: saveDir, withIntermediateDirectories: true)
+        if options.saveTxt {
+            try FileManager.default.createDirectory(at: saveDir.appendingPathComponent("labels"), withIntermediateDirectories: true)
+        }
+        return saveDir
+    }
+
+    /// The reference's closing lines: mean speeds, where results went, how many label files.
+    func logSummary(_ run: PredictRun, totals: Speed, lastShape: (height: Int, width: Int)) {
+        guard options.verbose else { return }
+        if run.results > 0 {
             let n = Double(run.results)
             log(String(format: "Speed: %.1fms preprocess, %.1fms inference, %.1fms postprocess per image at shape (1, 3, %d, %d)",
                        totals.preprocess / n, totals.inference / n, totals.postprocess / n, lastShape.height, lastShape.width))
         }
-        if let saveDir, options.verbose {
+        if let saveDir = run.saveDir {
             log("Results saved to \u{1b}[1m\(saveDir.path)\u{1b}[0m")
             if options.saveTxt {
                 log("\(run.labelsSaved) label\(run.labelsSaved > 1 ? "s" : "") saved to \(saveDir.path)/labels")
             }
         }
-        return run
+    }
+
+    /// Writes `labels/<stem>.txt` (replacing an older file) and `crops/<class>/<stem>.jpg` when asked; returns
+    /// whether a label file was written (frames without detections write none).
+    func saveLabelsAndCrops(_ r: Results, image: Image, stem: String, in saveDir: URL) throws -> Bool {
+        if options.saveCrop {
+            try r.saveCrops(from: image, to: saveDir.appendingPathComponent("crops"), fileStem: stem)
+        }
+        guard options.saveTxt else { return false }
+        let url = saveDir.appendingPathComponent("labels/\(stem).txt")
+        try? FileManager.default.removeItem(at: url)
+        try r.saveTxt(to: url, saveConf: options.saveConf)
+        return r.count > 0
     }
 }

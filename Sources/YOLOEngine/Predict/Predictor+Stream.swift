@@ -49,15 +49,7 @@ extension Predictor {
         }
         log("")
         var run = PredictRun()
-        let wantsSave = options.save || options.saveTxt || options.saveCrop
-        let saveDir = wantsSave ? SaveDirectory.make(task: backend.task, mode: options.mode, project: options.project,
-                                                     name: options.name, existOk: options.existOk) : nil
-        if let saveDir {
-            try FileManager.default.createDirectory(at: saveDir, withIntermediateDirectories: true)
-            if options.saveTxt {
-                try FileManager.default.createDirectory(at: saveDir.appendingPathComponent("labels"), withIntermediateDirectories: true)
-            }
-        }
+        let saveDir = try makeSaveDirectory()
         run.saveDir = saveDir
         let names = sources.map(PredictSource.streamName)
         let stems = names.map { ($0 as NSString).deletingPathExtension }
@@ -86,15 +78,7 @@ extension Predictor {
                 lines.append("\(i): \(r.inputShape.height)x\(r.inputShape.width) \(r.verbose())\(String(format: "%.1f", r.speed.inference))ms")
                 if let saveDir {
                     let stem = "\(stems[i])_\(count)"
-                    if options.saveTxt {
-                        let url = saveDir.appendingPathComponent("labels/\(stem).txt")
-                        try? FileManager.default.removeItem(at: url)
-                        try r.saveTxt(to: url, saveConf: options.saveConf)
-                        if r.count > 0 { run.labelsSaved += 1 }
-                    }
-                    if options.saveCrop {
-                        try r.saveCrops(from: image, to: saveDir.appendingPathComponent("crops"), fileStem: stem)
-                    }
+                    if try saveLabelsAndCrops(r, image: image, stem: stem, in: saveDir) { run.labelsSaved += 1 }
                     if options.save {
                         if writers[i] == nil {
                             let url = saveDir.appendingPathComponent(stems[i] + suffixes[i]).deletingPathExtension().appendingPathExtension("avi")
@@ -114,17 +98,7 @@ extension Predictor {
             try w!.finish()
             writers[i] = nil
         }
-        if options.verbose && run.results > 0 {
-            let n = Double(run.results)
-            log(String(format: "Speed: %.1fms preprocess, %.1fms inference, %.1fms postprocess per image at shape (1, 3, %d, %d)",
-                       totals.preprocess / n, totals.inference / n, totals.postprocess / n, lastShape.height, lastShape.width))
-        }
-        if let saveDir, options.verbose {
-            log("Results saved to \u{1b}[1m\(saveDir.path)\u{1b}[0m")
-            if options.saveTxt {
-                log("\(run.labelsSaved) label\(run.labelsSaved > 1 ? "s" : "") saved to \(saveDir.path)/labels")
-            }
-        }
+        logSummary(run, totals: totals, lastShape: lastShape)
         return run
     }
 

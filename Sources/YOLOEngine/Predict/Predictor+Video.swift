@@ -63,12 +63,7 @@ extension Predictor {
                 log("video \(index)/\(total) (frame \(f)/\(frameTotal)) \(path): \(r.inputShape.height)x\(r.inputShape.width) \(r.verbose())\(String(format: "%.1f", r.speed.inference))ms")
             }
             if let saveDir {
-                if options.saveTxt {
-                    let url = saveDir.appendingPathComponent("labels/\(stem)_\(f).txt")
-                    try? FileManager.default.removeItem(at: url)
-                    try r.saveTxt(to: url, saveConf: options.saveConf)
-                    if r.count > 0 { summary.labelsSaved += 1 }
-                }
+                if try saveLabelsAndCrops(r, image: frame.image, stem: "\(stem)_\(f)", in: saveDir) { summary.labelsSaved += 1 }
                 if options.save && summary.error == nil {
                     do {
                         if writer == nil {

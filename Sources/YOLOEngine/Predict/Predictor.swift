@@ -62,6 +62,7 @@ public final class Predictor {
         let t3 = DispatchTime.now().uptimeNanoseconds
         var res = r
         res.speed = Speed(preprocess: Double(t1 - t0) / 1e6, inference: Double(t2 - t1) / 1e6, postprocess: Double(t3 - t2) / 1e6)
+        res.origImage = image
         return res
     }
 

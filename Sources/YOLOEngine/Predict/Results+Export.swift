@@ -58,11 +58,4 @@ extension Results {
             return d
         }
     }
-
-    /// Compact JSON array of `summary`, as `Results.to_json()`.
-    public func toJSON(normalize: Bool = false, decimals: Int = 5) -> String {
-        let data = try? JSONSerialization.data(withJSONObject: summary(normalize: normalize, decimals: decimals),
-                                               options: [.sortedKeys])
-        return data.map { String(decoding: $0, as: UTF8.self) } ?? "[]"
-    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import YOLOData
 
 /// Detected boxes in original-image pixels, as Ultralytics' `Boxes`.
 public struct Boxes: Sendable {
@@ -84,6 +85,8 @@ public struct Results: Sendable {
     public let boxes: Boxes
     public let keypoints: Keypoints?
     public var speed: Speed
+    /// The image the results were predicted on (set by the predictor), for `plot()` and `save(to:)`.
+    public var origImage: Image?
 
     public init(path: String, origShape: (height: Int, width: Int), inputShape: (height: Int, width: Int),
                 names: [Int: String], boxes: Boxes, keypoints: Keypoints?, speed: Speed) {
@@ -104,7 +107,9 @@ public struct Results: Sendable {
         let b = Boxes(xyxy: indices.map { boxes.xyxy[$0] }, conf: indices.map { boxes.conf[$0] },
                       cls: indices.map { boxes.cls[$0] }, origShape: boxes.origShape, id: boxes.id.map { ids in indices.map { ids[$0] } })
         let k = keypoints.map { kp in Keypoints(data: indices.map { kp.data[$0] }, origShape: kp.origShape, dims: kp.dims) }
-        return Results(path: path, origShape: origShape, inputShape: inputShape, names: names, boxes: b, keypoints: k, speed: speed)
+        var out = Results(path: path, origShape: origShape, inputShape: inputShape, names: names, boxes: b, keypoints: k, speed: speed)
+        out.origImage = origImage
+        return out
     }
 
     /// The same results with new boxes, clipped to the image (the reference's `Results.update(boxes=…)`).
@@ -112,7 +117,9 @@ public struct Results: Sendable {
         let w = Float(origShape.width), h = Float(origShape.height)
         let clipped = xyxy.map { SIMD4(min(max($0[0], 0), w), min(max($0[1], 0), h), min(max($0[2], 0), w), min(max($0[3], 0), h)) }
         let b = Boxes(xyxy: clipped, conf: conf, cls: cls, origShape: boxes.origShape, id: id)
-        return Results(path: path, origShape: origShape, inputShape: inputShape, names: names, boxes: b, keypoints: keypoints, speed: speed)
+        var out = Results(path: path, origShape: origShape, inputShape: inputShape, names: names, boxes: b, keypoints: keypoints, speed: speed)
+        out.origImage = origImage
+        return out
     }
 
     /// Per-class counts: "2 persons, 1 dog, " or "(no detections), ".

@@ -28,8 +28,6 @@ extension CLI {
         for key in ["save_frames", "visualize", "embed"] where cfg.isSet(key) && cfg.bool(key) {
             Log.warning("'\(key)' is not supported by this build yet; ignoring '\(key)=\(cfg.string(key) ?? "")'")
         }
-        if cfg.mode == "predict" || cfg.mode == "track", let b = cfg.int("batch"), cfg.isSet("batch"), b > 1 {
-            Log.warning("'batch=\(b)' batched prediction is not supported by this build yet; images are predicted one at a time")
-        }
+
     }
 }

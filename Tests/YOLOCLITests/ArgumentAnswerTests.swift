@@ -31,3 +31,42 @@ final class ArgumentAnswerTests: XCTestCase {
         XCTAssertNotEqual(a, b, "line_width/show_conf did not change the rendering")
     }
 }
+
+/// `batch=4` over images of mixed shapes letterboxes each to the full square, as the reference's batched
+/// preprocessing does, and `rect=False` does the same; both write the reference's labels
+/// (`Tests/Fixtures/predict/batch4`, `Scripts/reference/predict_batch.sh`) within 2e-5 normalized (the %g text).
+final class BatchRectTests: XCTestCase {
+    func testBatchOfMixedShapesAndRectFalseUseTheSquare() throws {
+        let work = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("batch-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let base = ["pose", "predict", "model=\(Fixtures.path("overfit-n-pose.pt"))",
+                    "source=\(Fixtures.coco8Pose.appendingPathComponent("images/val").path)", "save_txt=True", "save=False"]
+        for extra in ["batch=4", "rect=False"] {
+            let r = try YOLOBinary.run(base + [extra, "name=\(extra.prefix(4))"], cwd: work, testClass: Self.self)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertEqual(r.stdout.split(separator: "\n").filter { $0.hasPrefix("image ") && $0.contains(": 416x416 ") }.count, 4, r.stdout)
+            for name in ["000000000110", "000000000113", "000000000136"] {
+                let want = try String(contentsOf: Fixtures.url("predict/batch4/\(name).txt"), encoding: .utf8)
+                let got = try String(contentsOf: work.appendingPathComponent("runs/pose/\(extra.prefix(4))/labels/\(name).txt"), encoding: .utf8)
+                let w = want.split(separator: "\n"), g = got.split(separator: "\n")
+                XCTAssertEqual(g.count, w.count, "\(extra) \(name)")
+                for (a, b) in zip(g, w) {
+                    let x = a.split(separator: " ").map { Double($0)! }, y = b.split(separator: " ").map { Double($0)! }
+                    XCTAssertEqual(x.count, y.count)
+                    for (p, q) in zip(x, y) { XCTAssertEqual(p, q, accuracy: 2e-5, "\(extra) \(name)") }
+                }
+            }
+        }
+        // batch=4 over images of one shape keeps the minimal rectangle.
+        let same = work.appendingPathComponent("same")
+        try FileManager.default.createDirectory(at: same, withIntermediateDirectories: true)
+        for i in 0..<2 {
+            try FileManager.default.copyItem(at: Fixtures.coco8Pose.appendingPathComponent("images/val/000000000110.jpg"),
+                                             to: same.appendingPathComponent("\(i).jpg"))
+        }
+        let r = try YOLOBinary.run(["pose", "predict", "model=\(Fixtures.path("overfit-n-pose.pt"))", "source=\(same.path)",
+                                    "batch=4", "save=False"], cwd: work, testClass: Self.self)
+        XCTAssertEqual(r.stdout.split(separator: "\n").filter { $0.contains(": 320x416 ") }.count, 2, r.stdout)
+    }
+}

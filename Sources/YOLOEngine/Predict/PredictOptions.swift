@@ -20,6 +20,12 @@ public struct PredictOptions: Sendable {
     public var showBoxes = true
     public var lineWidth: Int? = nil
     public var vidStride = 1
+    /// Images per batch (`batch`): a batch of images with different shapes is letterboxed to the full square, as the
+    /// reference's batched preprocessing does (images are still run one at a time; results do not depend on it).
+    public var batch = 1
+    /// Minimal-rectangle letterboxing (`rect`, on by default for predict as in the reference; `rect=False` pads every
+    /// image to the full `imgsz` square).
+    public var rect = true
     /// Live sources: queue up to 30 frames instead of always taking the newest (`stream_buffer`).
     public var streamBuffer = false
     /// `predict` or `track`: names the run folder (`runs/pose/track`).

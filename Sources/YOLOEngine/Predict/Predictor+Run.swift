@@ -26,6 +26,11 @@ extension Predictor {
         var totals = Speed(preprocess: 0, inference: 0, postprocess: 0)
         var lastShape = (height: imgsz.height, width: imgsz.width)
         var usedStems: [String: Int] = [:]
+        // batch > 1: the reference letterboxes a batch to minimal rectangles only when all its images share a shape,
+        // else every image of the batch to the full square. Batches are consecutive groups of `batch` sources.
+        let batch = max(options.batch, 1)
+        var decoded: [Int: Result<Image, Error>] = [:]
+        var batchAuto: [Int: Bool] = [:]
         for (i, path) in files.enumerated() {
             if PredictSource.isVideo(path) {
                 var stem: String?
@@ -51,15 +56,26 @@ extension Predictor {
                 }
                 continue
             }
+            if batch > 1 && batchAuto[i / batch] == nil {
+                let members = (i / batch * batch)..<min((i / batch + 1) * batch, files.count)
+                var shapes = Set<[Int]>()
+                for j in members where j >= i && !PredictSource.isVideo(files[j]) {
+                    let d = prefetch.take(j)
+                    decoded[j] = d
+                    if case .success(let img) = d { shapes.insert([img.height, img.width]) }
+                }
+                batchAuto[i / batch] = shapes.count <= 1
+            }
+            let auto = letterboxAuto && options.rect && (batch == 1 || batchAuto[i / batch] ?? true)
             let image: Image
-            switch prefetch.take(i) {
+            switch decoded.removeValue(forKey: i) ?? prefetch.take(i) {
             case .success(let img): image = img
             case .failure(let e):
                 Log.warning("image \(i + 1)/\(files.count) \(path): skipped, \(e)")
                 run.skipped.append(path)
                 continue
             }
-            let r = try predictFrame(image, path: path)
+            let r = try predictFrame(image, path: path, auto: auto)
             lastShape = r.inputShape
             totals.preprocess += r.speed.preprocess
             totals.inference += r.speed.inference

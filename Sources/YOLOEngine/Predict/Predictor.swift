@@ -50,9 +50,10 @@ public final class Predictor {
     }
 
     /// Predicts one decoded image. `path` names it in the results.
-    public func predict(_ image: Image, path: String = "image0.jpg") throws -> Results {
+    /// `auto` overrides the minimal-rectangle choice (`rect=False`, or a batch of mixed shapes, pads to the square).
+    public func predict(_ image: Image, path: String = "image0.jpg", auto: Bool? = nil) throws -> Results {
         let t0 = DispatchTime.now().uptimeNanoseconds
-        let lb = letterbox(image, to: imgsz, auto: letterboxAuto, stride: backend.maxStride)
+        let lb = letterbox(image, to: imgsz, auto: auto ?? (letterboxAuto && options.rect), stride: backend.maxStride)
         let x = lb.image.toTensorRGB01()
         let t1 = DispatchTime.now().uptimeNanoseconds
         let out = try backend.forward(x)
@@ -67,8 +68,8 @@ public final class Predictor {
     }
 
     /// `predict` followed by the post-processing hook, as the run loops call it.
-    func predictFrame(_ image: Image, path: String) throws -> Results {
-        let r = try predict(image, path: path)
+    func predictFrame(_ image: Image, path: String, auto: Bool? = nil) throws -> Results {
+        let r = try predict(image, path: path, auto: auto)
         guard let hook = postprocessHook else { return r }
         return try hook(r, image)
     }

@@ -25,7 +25,7 @@ extension CLI {
             Log.warning(display ? "'show=True' is not supported by this build (no window system integration); results are not displayed"
                                 : "Environment does not support cv2.imshow() or PIL Image.show()\nThe DISPLAY environment variable isn't set.")
         }
-        for key in ["save_frames", "visualize", "embed"] where cfg.isSet(key) && cfg.bool(key) {
+        for key in ["visualize", "embed"] where cfg.isSet(key) && cfg.bool(key) {
             Log.warning("'\(key)' is not supported by this build yet; ignoring '\(key)=\(cfg.string(key) ?? "")'")
         }
 

@@ -29,6 +29,7 @@ enum PredictCommand {
         o.verbose = cfg.isSet("verbose") ? cfg.bool("verbose") : true
         o.vidStride = cfg.int("vid_stride") ?? 1
         o.streamBuffer = cfg.bool("stream_buffer")
+        o.saveFrames = cfg.bool("save_frames")
         o.batch = cfg.isSet("batch") ? max(cfg.int("batch") ?? 1, 1) : 1  // predict and track default to 1
         o.rect = cfg.isSet("rect") ? cfg.bool("rect") : true
         o.showLabels = cfg.bool("show_labels")

@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 import YOLOTestSupport
 
-/// `yolo pose track` through the built binary: console lines, `runs/pose/track`, label files with the track-id column
+/// `yolo pose track` through the built binary: console lines, `runs/pose/track`, `save_frames`, label files with the track-id column
 /// equal to the reference's ids (`Tests/Fixtures/track/clips.json`, `Scripts/reference/track_clips.py`), annotated
 /// video, and one-line errors for bad tracker files.
 final class TrackCLITests: XCTestCase {
@@ -12,12 +12,15 @@ final class TrackCLITests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: work) }
         let clip = try TrackClips.make("moving", in: work)
         let r = try YOLOBinary.run(["pose", "track", "model=\(Fixtures.path("overfit-n-pose.pt"))", "source=\(clip.path)",
-                                    "tracker=botsort.yaml", "save_txt=True"], cwd: work, testClass: Self.self)
+                                    "tracker=botsort.yaml", "save_txt=True", "save_frames=True"], cwd: work, testClass: Self.self)
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("video 1/1 (frame 1/20) \(clip.path): "), r.stdout)
         XCTAssertTrue(r.stdout.contains("💡 Learn more at https://docs.ultralytics.com/modes/track"), r.stdout)
         let run = work.appendingPathComponent("runs/pose/track")
         XCTAssertTrue(FileManager.default.fileExists(atPath: run.appendingPathComponent("moving.avi").path))
+        // save_frames: every annotated frame also as moving_frames/moving_<n>.jpg (n from 1, as the log's frame count).
+        let frames = try FileManager.default.contentsOfDirectory(atPath: run.appendingPathComponent("moving_frames").path)
+        XCTAssertEqual(Set(frames), Set((1...20).map { "moving_\($0).jpg" }))
         let want = try TrackClips.reference("moving", tracker: "botsort.yaml")
         for (f, frame) in want.enumerated() {
             let url = run.appendingPathComponent("labels/moving_\(f + 1).txt")

@@ -26,6 +26,8 @@ public struct PredictOptions: Sendable {
     /// Minimal-rectangle letterboxing (`rect`, on by default for predict as in the reference; `rect=False` pads every
     /// image to the full `imgsz` square).
     public var rect = true
+    /// Also write each annotated video/stream frame as a JPEG (`save_frames`, with `save`).
+    public var saveFrames = false
     /// Live sources: queue up to 30 frames instead of always taking the newest (`stream_buffer`).
     public var streamBuffer = false
     /// `predict` or `track`: names the run folder (`runs/pose/track`).

@@ -142,4 +142,12 @@ extension Predictor {
         try r.saveTxt(to: url, saveConf: options.saveConf)
         return r.count > 0
     }
+
+    /// With `save_frames`, writes an annotated video or stream frame as `<stem>_frames/<stem>_<frame>.jpg` (JPEG 95).
+    func saveFrame(_ annotated: Image, stem: String, frame: Int, in saveDir: URL) throws {
+        guard options.saveFrames else { return }
+        let dir = saveDir.appendingPathComponent("\(stem)_frames")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try ImageIO.writeJPEG(annotated, to: dir.appendingPathComponent("\(stem)_\(frame).jpg"), quality: 95)
+    }
 }

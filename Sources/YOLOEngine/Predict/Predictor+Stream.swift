@@ -85,8 +85,10 @@ extension Predictor {
                             writers[i] = try VideoWriter(url: url, width: image.width, height: image.height,
                                                          rate: FrameRate(num: 30, den: max(options.vidStride, 1)))
                         }
-                        try writers[i]!.write(try r.plot(on: image, lineWidth: options.lineWidth, showBoxes: options.showBoxes,
-                                                         showLabels: options.showLabels, showConf: options.showConf))
+                        let annotated = try r.plot(on: image, lineWidth: options.lineWidth, showBoxes: options.showBoxes,
+                                                   showLabels: options.showLabels, showConf: options.showConf)
+                        try writers[i]!.write(annotated)
+                        try saveFrame(annotated, stem: stems[i], frame: count, in: saveDir)
                     }
                 }
                 try onResult(r)

@@ -73,8 +73,10 @@ extension Predictor {
                                                      rate: reader.info.rate.divided(by: options.vidStride))
                             summary.videoURL = url
                         }
-                        try writer!.write(try r.plot(on: frame.image, lineWidth: options.lineWidth, showBoxes: options.showBoxes,
-                                                     showLabels: options.showLabels, showConf: options.showConf))
+                        let annotated = try r.plot(on: frame.image, lineWidth: options.lineWidth, showBoxes: options.showBoxes,
+                                                   showLabels: options.showLabels, showConf: options.showConf)
+                        try writer!.write(annotated)
+                        try saveFrame(annotated, stem: stem, frame: f, in: saveDir)
                     } catch let e as VideoError {
                         summary.error = e
                     }

@@ -70,3 +70,18 @@ final class BatchRectTests: XCTestCase {
         XCTAssertEqual(r.stdout.split(separator: "\n").filter { $0.contains(": 320x416 ") }.count, 2, r.stdout)
     }
 }
+
+/// `imgsz` that is neither an integer nor a list is refused with the reference's `check_imgsz` messages.
+final class ImgszArgumentTests: XCTestCase {
+    func testNonIntegerImgszIsRefused() throws {
+        let source = Fixtures.coco8Pose.appendingPathComponent("images/val/000000000136.jpg").path
+        for (value, message) in [("abc", "'imgsz=abc' is not a valid image size. Valid imgsz values are int i.e. 'imgsz=640' or list i.e. 'imgsz=[640,640]'"),
+                                 ("352.5", "'imgsz=352.5' is of invalid type float. Valid imgsz types are int i.e. 'imgsz=640' or list i.e. 'imgsz=[640,640]'")] {
+            let r = try YOLOBinary.run(["pose", "predict", "model=\(Fixtures.path("overfit-n-pose.pt"))", "source=\(source)",
+                                        "imgsz=\(value)", "save=False"], testClass: Self.self)
+            XCTAssertNotEqual(r.status, 0, value)
+            XCTAssertTrue(r.stderr.contains(message), r.stderr)
+            XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+        }
+    }
+}

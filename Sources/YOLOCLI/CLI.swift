@@ -26,12 +26,14 @@ public enum CLI {
                     yolo pose val model=yolov8n-pose.pt data=coco8-pose.yaml batch=1
                     yolo pose train model=yolov8n-pose.pt data=coco8-pose.yaml epochs=10 lr0=0.01
                     yolo export model=yolov8n-pose.pt format=onnx imgsz=480,640
+                    yolo pose track model=yolov8n-pose.pt source=clip.mp4 tracker=bytetrack.yaml
 
                 Other commands:
                     yolo info model=yolov8n-pose.pt     model summary and a forward pass
                     yolo help                           this text
                     yolo version                        version
-                    yolo checks                         system report
+                    yolo checks                         runtime dependencies report
+                    yolo settings [reset|key=value]     show or change the settings file
                     yolo cfg                            print the default configuration
                     yolo copy-cfg                       copy it to ./default_copy.yaml
 

@@ -48,7 +48,7 @@ public enum CLIError: Error, Equatable, CustomStringConvertible {
         case .fileNotFound(let path): return "'\(path)' does not exist"
         case .notImplemented(let m):
             return "'\(m)' is not available in this build yet; available modes: \(CLIGrammar.implementedModes.joined(separator: ", "));"
-                + " other commands: help, version, info, cfg, copy-cfg, checks."
+                + " other commands: \(CLIGrammar.implementedSpecials.joined(separator: ", "))."
         }
     }
 

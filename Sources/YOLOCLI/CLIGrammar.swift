@@ -8,6 +8,8 @@ public enum CLIGrammar {
     /// The modes this build runs (`CLI.runMode`); the others answer "not available in this build yet".
     public static let implementedModes = ["train", "val", "predict", "export", "track"]
     /// Special commands, which run at once and stop processing. `info` is this build's own addition.
+    /// The special commands this build runs (`CLI.runSpecial` and `info`); the others answer "not available".
+    public static let implementedSpecials = ["help", "version", "info", "cfg", "copy-cfg", "checks", "settings"]
     public static let specials = ["checks", "version", "settings", "cfg", "login", "logout", "copy-cfg", "solutions", "help", "info"]
 
     /// Default model when only a task is given (v8 models; the reference defaults to YOLO26).

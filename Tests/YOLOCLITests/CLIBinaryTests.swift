@@ -119,9 +119,26 @@ final class CLIBinaryTests: XCTestCase {
     }
 
     func testModeWithoutImplementationFailsCleanly() throws {
-        let r = try yolo(["pose", "benchmark", "model=a-pose.pt"])
-        XCTAssertNotEqual(r.status, 0)
-        XCTAssertTrue(r.stderr.hasPrefix("Error: "), r.stderr)
+        for args in [["pose", "benchmark", "model=a-pose.pt"], ["login"]] {
+            let r = try yolo(args)
+            XCTAssertNotEqual(r.status, 0)
+            XCTAssertTrue(r.stderr.hasPrefix("Error: "), r.stderr)
+            XCTAssertTrue(r.stderr.contains("is not available in this build yet"), r.stderr)
+            // The message names every mode and command that does run.
+            for name in CLIGrammar.implementedModes + CLIGrammar.implementedSpecials {
+                XCTAssertTrue(r.stderr.contains(" \(name),") || r.stderr.contains(" \(name);") || r.stderr.contains(" \(name)."),
+                              "'\(name)' missing from: \(r.stderr)")
+            }
+        }
+        // And every command it names does run (info needs a model; it has its own tests).
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("specials-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        for command in CLIGrammar.implementedSpecials where command != "info" {
+            let r = try YOLOBinary.run([command], cwd: work, testClass: CLIBinaryTests.self)
+            XCTAssertFalse(r.stderr.contains("not available"), "\(command): \(r.stderr)")
+            XCTAssertEqual(r.status, 0, "\(command): \(r.stderr)")
+        }
     }
 }
 

@@ -18,14 +18,25 @@ extension CLI {
         guard cfg.isSet("imgsz") else { return }
         let v = cfg.value("imgsz")
         let valid = "Valid imgsz values are int i.e. 'imgsz=640' or list i.e. 'imgsz=[640,640]'"
+        let sides: [Double]
         switch v {
-        case .int, .bool, .list: return
+        case .int(let i): sides = [Double(i)]
+        case .bool: return
+        case .list(let items): sides = items.compactMap(\.number)
         case .string(let s):
-            if Int(s) != nil { return }
-            throw CLIError.invalidValue("'imgsz=\(s)' is not a valid image size. \(valid)")
+            guard let i = Int(s) else { throw CLIError.invalidValue("'imgsz=\(s)' is not a valid image size. \(valid)") }
+            sides = [Double(i)]
         case .double, .none:
             throw CLIError.invalidType("'imgsz=\(v.description)' is of invalid type \(v.typeName). "
                                        + "Valid imgsz types are int i.e. 'imgsz=640' or list i.e. 'imgsz=[640,640]'")
         }
+        // The reference has no upper bound and runs out of memory (or time) on a huge size; refuse it in one line.
+        if let side = sides.first(where: { $0 > Double(maxImgsz) }) {
+            throw CLIError.invalidValue("'imgsz=\(v.description)' is too large: \(Int(side)) exceeds this build's limit of "
+                                        + "\(maxImgsz) per side (a \(Int(side))² input alone needs \(Int(side * side * 12 / 1e9)) GB)")
+        }
     }
+
+    /// The largest image side `imgsz` may ask for.
+    static let maxImgsz = 8192
 }

@@ -31,6 +31,9 @@ enum PredictCommand {
         o.streamBuffer = cfg.bool("stream_buffer")
         o.saveFrames = cfg.bool("save_frames")
         o.batch = cfg.isSet("batch") ? max(cfg.int("batch") ?? 1, 1) : 1  // predict and track default to 1
+        if cfg.isSet("batch"), let b = cfg.int("batch"), b < 1 {
+            Log.warning("'batch=\(b)' is not a batch size for \(cfg.mode); images are predicted in batches of 1")
+        }
         o.rect = cfg.isSet("rect") ? cfg.bool("rect") : true
         o.showLabels = cfg.bool("show_labels")
         o.showConf = cfg.bool("show_conf")

@@ -86,7 +86,9 @@ public struct TrackerConfig: Sendable {
 
     /// Loads `tracker` as the reference's `check_yaml` finds it: an existing path, else a built-in name.
     public static func load(_ tracker: String) throws -> TrackerConfig {
-        if FileManager.default.fileExists(atPath: tracker) {
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: tracker, isDirectory: &isDir) {
+            guard !isDir.boolValue else { throw TrackerConfigError.unreadable(file: tracker, reason: "is a folder, not a tracker YAML") }
             let text: String
             do { text = try String(contentsOfFile: tracker, encoding: .utf8) } catch {
                 throw TrackerConfigError.unreadable(file: tracker, reason: "cannot read it (\(error.localizedDescription))")

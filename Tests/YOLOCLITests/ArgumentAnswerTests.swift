@@ -76,7 +76,9 @@ final class ImgszArgumentTests: XCTestCase {
     func testNonIntegerImgszIsRefused() throws {
         let source = Fixtures.coco8Pose.appendingPathComponent("images/val/000000000136.jpg").path
         for (value, message) in [("abc", "'imgsz=abc' is not a valid image size. Valid imgsz values are int i.e. 'imgsz=640' or list i.e. 'imgsz=[640,640]'"),
-                                 ("352.5", "'imgsz=352.5' is of invalid type float. Valid imgsz types are int i.e. 'imgsz=640' or list i.e. 'imgsz=[640,640]'")] {
+                                 ("352.5", "'imgsz=352.5' is of invalid type float. Valid imgsz types are int i.e. 'imgsz=640' or list i.e. 'imgsz=[640,640]'"),
+                                 ("100000", "'imgsz=100000' is too large: 100000 exceeds this build's limit of 8192 per side"),
+                                 ("[640,1000000]", "exceeds this build's limit of 8192 per side")] {
             let r = try YOLOBinary.run(["pose", "predict", "model=\(Fixtures.path("overfit-n-pose.pt"))", "source=\(source)",
                                         "imgsz=\(value)", "save=False"], testClass: Self.self)
             XCTAssertNotEqual(r.status, 0, value)

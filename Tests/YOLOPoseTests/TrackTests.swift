@@ -121,6 +121,9 @@ final class TrackTests: XCTestCase {
         XCTAssertThrowsError(try TrackingSession(tracker: "ocsort.yaml")) { e in
             XCTAssertTrue(e.localizedDescription.contains("tracker_type 'ocsort' is not in this build yet"), e.localizedDescription)
         }
+        XCTAssertThrowsError(try TrackingSession(tracker: work.path)) { e in
+            XCTAssertEqual(e.localizedDescription, "tracker \(work.path): is a folder, not a tracker YAML")
+        }
         XCTAssertThrowsError(try TrackingSession(tracker: "nope.yaml")) { e in
             XCTAssertTrue(e.localizedDescription.contains("'nope.yaml' does not exist"), e.localizedDescription)
         }

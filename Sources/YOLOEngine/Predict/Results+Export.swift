@@ -38,24 +38,8 @@ extension Results {
         }
     }
 
-    /// One dictionary per detection, as `Results.summary(normalize:decimals:)`.
+    /// One dictionary per detection, as `Results.summary(normalize:decimals:)` (the `records` as dictionaries).
     public func summary(normalize: Bool = false, decimals: Int = 5) -> [[String: Any]] {
-        let scale = pow(10, Double(decimals))
-        func r(_ v: Float) -> Double { (Double(v) * scale).rounded(.toNearestOrEven) / scale }
-        let w: Float = normalize ? Float(origShape.width) : 1, h: Float = normalize ? Float(origShape.height) : 1
-        return (0..<count).map { i in
-            let b = boxes.xyxy[i]
-            var d: [String: Any] = [
-                "name": names[boxes.cls[i]] ?? String(boxes.cls[i]), "class": boxes.cls[i], "confidence": r(boxes.conf[i]),
-                "box": ["x1": r(b[0] / w), "y1": r(b[1] / h), "x2": r(b[2] / w), "y2": r(b[3] / h)],
-            ]
-            if let ids = boxes.id { d["track_id"] = ids[i] }
-            if let kp = keypoints {
-                var k: [String: Any] = ["x": kp.data[i].map { r($0[0] / w) }, "y": kp.data[i].map { r($0[1] / h) }]
-                if kp.dims == 3 { k["visible"] = kp.data[i].map { r($0[2]) } }
-                d["keypoints"] = k
-            }
-            return d
-        }
+        records(normalize: normalize, decimals: decimals).map { SummaryValue.record($0).anyValue as! [String: Any] }
     }
 }

@@ -40,6 +40,17 @@ public indirect enum SummaryValue: Sendable, Equatable {
 
     var isString: Bool { if case .string = self { return true }; return false }
 
+    /// The value as Foundation objects (`summary()`'s dictionaries).
+    var anyValue: Any {
+        switch self {
+        case .string(let s): return s
+        case .int(let i): return i
+        case .number(let d): return d
+        case .numbers(let a): return a
+        case .record(let f): return Dictionary(f.map { ($0.key, $0.value.anyValue) }, uniquingKeysWith: { a, _ in a })
+        }
+    }
+
     /// Python's float repr ("5.10196", "0.0", "1e-05").
     static func repr(_ d: Double) -> String {
         if d.isNaN { return "NaN" }

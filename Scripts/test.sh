@@ -6,4 +6,16 @@ cd "$(dirname "$0")/.."
 Scripts/setup.sh --build-tests -Xswiftc -enable-testing
 export YOLO_REF_PYTHON="${YOLO_REF_PYTHON:-$(Scripts/refvenv.sh)}"
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$(nproc)}"
-swift test -c release --skip-build -Xswiftc -enable-testing "$@"
+# ../shared must come out of the suite byte-identical (CI's copy is read-only, a newcomer's is writable).
+shared_listing() {
+    [ -d ../shared ] || return 0
+    find -L ../shared/ -printf '%P %s %T@ %m\n' | sort | sha256sum
+}
+before="$(shared_listing)"
+status=0
+swift test -c release --skip-build -Xswiftc -enable-testing "$@" || status=$?
+if [ "$(shared_listing)" != "$before" ]; then
+    echo "error: the test suite changed ../shared (tests must work on temporary copies)" >&2
+    status=1
+fi
+exit $status

@@ -69,11 +69,10 @@ public enum CLI {
         } catch let error as CLIError {
             if error.showsHelp { print(help) }
             let line = [error.description, error.hint].compactMap { $0 }.joined(separator: " ")
-            FileHandle.standardError.write(Data("Error: \(line)\n".utf8))
+            FileHandle.standardError.write(Data("Error: \(ConsoleText.line(line))\n".utf8))
             return 1
         } catch {
-            let line = "\(error)".split(separator: "\n").joined(separator: " ")
-            FileHandle.standardError.write(Data("Error: \(line)\n".utf8))
+            FileHandle.standardError.write(Data("Error: \(ConsoleText.line("\(error)"))\n".utf8))
             return 1
         }
     }

@@ -23,6 +23,10 @@ extension CLIValue {
 struct LiteralParser {
     private let chars: [Character]
     private var pos = 0
+    private var depth = 0
+    /// Python's tokenizer refuses more than 200 nested brackets ("too many nested parentheses"), so the reference's
+    /// literal evaluation fails and the value stays a string; the same limit keeps this parser's recursion shallow.
+    static let maxDepth = 200
 
     init(_ text: String) { chars = Array(text) }
 
@@ -76,6 +80,9 @@ struct LiteralParser {
 
     /// `[a, b]` → list; `(a, b)` / `(a,)` / `()` → tuple (a list here); `(a)` → a.
     private mutating func parseSequence(close: Character) -> CLIValue? {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.maxDepth else { return nil }
         pos += 1
         var items: [CLIValue] = []
         var sawComma = false

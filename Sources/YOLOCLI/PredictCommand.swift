@@ -63,7 +63,13 @@ enum PredictCommand {
         print(CLI.banner())
         CLI.backendSummary(modelName, model).forEach { print($0) }
         print("")
-        try predictor.run(source: source)
+        let run = try predictor.run(source: source)
         print("💡 Learn more at https://docs.ultralytics.com/modes/\(cfg.mode)")
+        // Every input unreadable: the reference's warnings end in exit 0; here the exit code says nothing was done,
+        // and the run folder made for the outputs is removed again when it stayed empty.
+        if run.results == 0, !run.skipped.isEmpty {
+            if let dir = run.saveDir { SaveDirectory.removeIfEmpty(dir) }
+            throw CLIError.invalidValue("none of the \(run.skipped.count) inputs of source=\(source) could be read")
+        }
     }
 }

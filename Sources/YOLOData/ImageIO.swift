@@ -79,6 +79,17 @@ public enum ImageIO {
         }
     }
 
+    /// OpenCV's decoder limits (`CV_IO_MAX_IMAGE_WIDTH`/`HEIGHT` 2^20, `CV_IO_MAX_IMAGE_PIXELS` 2^30), applied to
+    /// every header before a pixel buffer is allocated: a few hundred bytes claiming 65500×65500 pixels are refused
+    /// instead of allocating 12 GB. Returns why the size is refused, or nil.
+    static func sizeProblem(width: Int, height: Int, format: String) -> String? {
+        guard width > 0, height > 0 else { return "invalid \(format) size \(width)×\(height)" }
+        guard width <= 1 << 20, height <= 1 << 20, width * height <= 1 << 30 else {
+            return "\(format) header claims \(width)×\(height) pixels, above the 2^30-pixel decoding limit"
+        }
+        return nil
+    }
+
     enum Format {
         case jpeg, png, bmp, webp
 
@@ -111,8 +122,8 @@ enum JPEGCodec {
             throw ImageError.cannotDecode(name: name, reason: message(handle))
         }
         let width = Int(w), height = Int(h)
-        guard width > 0, height > 0 else {
-            throw ImageError.cannotDecode(name: name, reason: "invalid size \(width)×\(height)")
+        if let problem = ImageIO.sizeProblem(width: width, height: height, format: "JPEG") {
+            throw ImageError.cannotDecode(name: name, reason: problem)
         }
         let cmyk = colorspace == Int32(TJCS_CMYK.rawValue) || colorspace == Int32(TJCS_YCCK.rawValue)
         if cmyk {
@@ -270,8 +281,8 @@ enum BMPCodec {
         }
         let topDown = rawHeight < 0
         let height = abs(rawHeight)
-        guard width > 0, height > 0, width <= 1 << 16, height <= 1 << 16 else {
-            throw bad("invalid BMP size \(width)×\(rawHeight)")
+        if let problem = ImageIO.sizeProblem(width: width, height: height, format: "BMP") {
+            throw bad(problem)
         }
         switch (bpp, compression) {
         case (24, 0), (32, 0), (1, 0), (4, 0), (8, 0): break

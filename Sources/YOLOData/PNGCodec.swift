@@ -49,9 +49,9 @@ enum PNGCodec {
             return m
         }
         let w = Int(image.width), h = Int(image.height)
-        guard w > 0, h > 0, w <= 1 << 16, h <= 1 << 16 else {
+        if let problem = ImageIO.sizeProblem(width: w, height: h, format: "PNG") {
             png_image_free(&image)
-            return "invalid PNG size \(w)×\(h)"
+            return problem
         }
         image.format = 0  // PNG_FORMAT_GRAY: one byte per pixel
         let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: w * h)

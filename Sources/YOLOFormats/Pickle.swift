@@ -9,10 +9,12 @@ public enum Pickle {
     /// - Throws: `CheckpointError.malformedPickle` for any malformed input.
     public static func decode(_ data: Data, name: String = "<pickle>") throws -> PickleValue {
         var machine = PickleMachine(bytes: [UInt8](data), fileName: name)
-        let root = try machine.run()
-        var builder = PickleTreeBuilder(fileName: name) { _, path in
+        var root: PickleNode?
+        defer { machine.dismantle(root.map { [$0] } ?? []) }
+        root = try machine.run()
+        var builder = PickleTreeBuilder(fileName: name, maxExpanded: PickleTreeBuilder.expansionBudget(forStreamOf: data.count)) { _, path in
             throw CheckpointError.invalidTensor(file: name, tensor: path, detail: "tensor without storage")
         }
-        return try builder.convert(root, path: "")
+        return try builder.convert(root!, path: "")
     }
 }

@@ -18,7 +18,7 @@ extension PickleMachine {
             if let first = args.first { l.items = try elements(first) }
             return .list(l)
         case ("builtins", "tuple"), ("torch", "Size"):
-            return .tuple(try args.first.map { try elements($0) } ?? [])
+            return .tuple(TupleBox(try args.first.map { try elements($0) } ?? []))
         case ("builtins", "bytes"), ("builtins", "bytearray"):
             guard let first = args.first else { return .value(.bytes(Data())) }
             if case .value(.bytes(let d)) = first { return .value(.bytes(d)) }
@@ -45,7 +45,8 @@ extension PickleMachine {
             return .object(ObjectBox(module: m, name: n, args: []))
         case ("torch._tensor", "_rebuild_from_type_v2"):
             // (func, new_type, args, state): the subclass wrapper is dropped, the inner call interpreted.
-            guard args.count >= 3, case .tuple(let inner) = args[2] else { return nil }
+            guard args.count >= 3, case .tuple(let innerBox) = args[2] else { return nil }
+            let inner = innerBox.items
             return try call(args[0], inner)
         default:
             return nil
@@ -79,7 +80,7 @@ extension PickleMachine {
     /// Elements of a tuple, list or set node.
     private func elements(_ node: PickleNode) throws -> [PickleNode] {
         switch node {
-        case .tuple(let items): return items
+        case .tuple(let t): return t.items
         case .list(let l): return l.items
         case .set(let s): return s.items
         default: throw fail("expected a sequence argument")

@@ -46,12 +46,12 @@ extension PickleMachine {
         // Containers.
         case 0x7D: push(.dict(DictBox())) // EMPTY_DICT
         case 0x5D: push(.list(ListBox())) // EMPTY_LIST
-        case 0x29: push(PickleNode.tuple([])) // EMPTY_TUPLE
+        case 0x29: push(PickleNode.tuple(TupleBox([]))) // EMPTY_TUPLE
         case 0x8F: push(.set(SetBox())) // EMPTY_SET
-        case 0x85: push(.tuple([try pop()])) // TUPLE1
-        case 0x86: let b = try pop(); let a = try pop(); push(.tuple([a, b])) // TUPLE2
-        case 0x87: let c = try pop(); let b = try pop(); let a = try pop(); push(.tuple([a, b, c])) // TUPLE3
-        case 0x74: push(.tuple(try popMark())) // TUPLE
+        case 0x85: push(.tuple(TupleBox([try pop()]))) // TUPLE1
+        case 0x86: let b = try pop(); let a = try pop(); push(.tuple(TupleBox([a, b]))) // TUPLE2
+        case 0x87: let c = try pop(); let b = try pop(); let a = try pop(); push(.tuple(TupleBox([a, b, c]))) // TUPLE3
+        case 0x74: push(.tuple(TupleBox(try popMark()))) // TUPLE
         case 0x6C: let l = ListBox(); l.items = try popMark(); push(.list(l)) // LIST
         case 0x64: // DICT
             let d = DictBox(); d.items = try pairs(try popMark()); push(.dict(d))
@@ -91,15 +91,18 @@ extension PickleMachine {
             push(global(m, n))
         case 0x52: // REDUCE
             let args = try pop(); let callable = try pop()
-            guard case .tuple(let items) = args else { throw fail("REDUCE arguments are not a tuple") }
+            guard case .tuple(let argBox) = args else { throw fail("REDUCE arguments are not a tuple") }
+            let items = argBox.items
             push(try call(callable, items))
         case 0x81: // NEWOBJ
             let args = try pop(); let cls = try pop()
-            guard case .tuple(let items) = args else { throw fail("NEWOBJ arguments are not a tuple") }
+            guard case .tuple(let argBox) = args else { throw fail("NEWOBJ arguments are not a tuple") }
+            let items = argBox.items
             push(try call(cls, items))
         case 0x92: // NEWOBJ_EX
             let kwargs = try pop(); let args = try pop(); let cls = try pop()
-            guard case .tuple(let items) = args else { throw fail("NEWOBJ_EX arguments are not a tuple") }
+            guard case .tuple(let argBox) = args else { throw fail("NEWOBJ_EX arguments are not a tuple") }
+            let items = argBox.items
             var kw: [(PickleNode, PickleNode)] = []
             if case .dict(let d) = kwargs { kw = d.items }
             push(try call(cls, items, kwargs: kw))

@@ -132,6 +132,14 @@ struct PickleMachine {
         memo[index] = try top()
     }
 
+    /// Empties every container the machine still holds (stack, memo) and `extra`, iteratively; see
+    /// `PickleNode.dismantle`. Call once the decoded graph has been converted (or decoding failed).
+    mutating func dismantle(_ extra: [PickleNode] = []) {
+        PickleNode.dismantle(stack + Array(memo.values) + extra)
+        stack = []
+        memo = [:]
+    }
+
     // MARK: - Running
 
     /// Executes the stream up to STOP and returns the top-level node.

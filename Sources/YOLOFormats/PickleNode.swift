@@ -6,7 +6,7 @@ import Foundation
 /// BUILD), so decoding works on boxes and only converts to the immutable `PickleValue` tree at the end.
 indirect enum PickleNode {
     case value(PickleValue)
-    case tuple([PickleNode])
+    case tuple(TupleBox)
     case list(ListBox)
     case dict(DictBox)
     case set(SetBox)
@@ -16,13 +16,19 @@ indirect enum PickleNode {
 }
 
 final class ListBox { var items: [PickleNode] = [] }
+/// A tuple is immutable in Python, but it is boxed here like the mutable containers so that shared tuples keep their
+/// identity (a DUP/TUPLE2 chain stays linear, not exponential) and the graph can be taken apart without recursion.
+final class TupleBox {
+    var items: [PickleNode]
+    init(_ items: [PickleNode]) { self.items = items }
+}
 final class DictBox { var items: [(PickleNode, PickleNode)] = [] }
 final class SetBox { var items: [PickleNode] = []; var frozen = false }
 
 final class ObjectBox {
     let module: String
     let name: String
-    let args: [PickleNode]
+    var args: [PickleNode]
     var kwargs: [(PickleNode, PickleNode)] = []
     var state: PickleNode?
     var dictItems: [(PickleNode, PickleNode)] = []
@@ -65,10 +71,39 @@ struct PickleTreeBuilder {
     private var inProgress: Set<ObjectIdentifier> = []
     private var depth = 0
     static let maxDepth = 1_000
+    /// Size of the fully expanded tree so far: a shared container counts once per reference, so a chain of
+    /// DUP/TUPLE2 doublings is caught here instead of in whatever walks the tree later.
+    private var expanded = 0
+    private var expandedSizes: [ObjectIdentifier: Int] = [:]
+    let maxExpanded: Int
 
-    init(fileName: String, materialize: @escaping (TensorBox, String) throws -> StoredTensor) {
+    /// - Parameter maxExpanded: the most nodes the expanded tree may have (give it in proportion to the stream size).
+    init(fileName: String, maxExpanded: Int = 1_000_000,
+         materialize: @escaping (TensorBox, String) throws -> StoredTensor) {
         self.fileName = fileName
+        self.maxExpanded = maxExpanded
         self.materialize = materialize
+    }
+
+    /// The budget for a pickle stream of `byteCount` bytes: generous for real checkpoints (a yolov8x pickle expands to
+    /// about 30k nodes), far below what a few hundred bytes of DUP/TUPLE2 would build.
+    static func expansionBudget(forStreamOf byteCount: Int) -> Int {
+        max(1_000_000, min(byteCount, Int.max / 64) * 64)
+    }
+
+    /// A dotted path for a message: `<root>` when empty, its last 60 characters after "…" when long.
+    static func shortPath(_ path: String) -> String {
+        if path.isEmpty { return "<root>" }
+        return path.count <= 80 ? path : "…" + path.suffix(60)
+    }
+
+    private mutating func count(_ n: Int, _ path: String) throws {
+        expanded += n
+        guard expanded <= maxExpanded else {
+            throw CheckpointError.malformedPickle(
+                file: fileName, offset: 0,
+                detail: "shared references expand to more than \(maxExpanded) objects at \(Self.shortPath(path))")
+        }
     }
 
     /// Converts `node`; `path` names where it sits (dict keys and attributes joined by dots; the torch
@@ -78,13 +113,16 @@ struct PickleTreeBuilder {
         defer { depth -= 1 }
         guard depth <= Self.maxDepth else {
             throw CheckpointError.malformedPickle(file: fileName, offset: 0,
-                                                  detail: "objects nested deeper than \(Self.maxDepth) levels at \(path)")
+                                                  detail: "objects nested deeper than \(Self.maxDepth) levels")
         }
+        try count(1, path)
         switch node {
         case .value(let v):
             return v
-        case .tuple(let items):
-            return .tuple(try items.enumerated().map { try convert($1, path: join(path, String($0))) })
+        case .tuple(let box):
+            return try shared(box, path) { b, this in
+                .tuple(try b.items.enumerated().map { try this.convert($1, path: this.join(path, String($0))) })
+            }
         case .storage(let ref):
             return .object(PickleObject(module: "torch", name: "Storage",
                                         args: [.string(ref.key), .string(ref.dtype.rawValue), .int(ref.numel)]))
@@ -138,18 +176,50 @@ struct PickleTreeBuilder {
     private mutating func shared<B: AnyObject>(_ box: B, _ path: String,
                                                _ body: (B, inout PickleTreeBuilder) throws -> PickleValue) throws -> PickleValue {
         let id = ObjectIdentifier(box)
-        if let done = cache[id] { return done }
+        if let done = cache[id] {
+            try count(max(0, (expandedSizes[id] ?? 1) - 1), path)
+            return done
+        }
         // A reference cycle cannot be represented in an immutable tree; the back-reference becomes a marker object.
         if inProgress.contains(id) { return .object(PickleObject(module: "", name: "<recursive reference>")) }
         inProgress.insert(id)
         defer { inProgress.remove(id) }
+        let before = expanded
         let value = try body(box, &self)
         cache[id] = value
+        expandedSizes[id] = expanded - before + 1
         return value
     }
 
     private func join(_ path: String, _ segment: String) -> String {
         if segment.isEmpty { return path }
         return path.isEmpty ? segment : path + "." + segment
+    }
+}
+
+extension PickleNode {
+    /// Takes a decoded graph apart without recursion: every container reachable from `roots` is emptied, children
+    /// first moved to a work list, so releasing a 50k-deep nesting does not overflow the stack. Call when done.
+    static func dismantle(_ roots: [PickleNode]) {
+        var work = roots
+        while let node = work.popLast() {
+            switch node {
+            case .tuple(let b): work.append(contentsOf: b.items); b.items = []
+            case .list(let b): work.append(contentsOf: b.items); b.items = []
+            case .set(let b): work.append(contentsOf: b.items); b.items = []
+            case .dict(let b):
+                for (k, v) in b.items { work.append(k); work.append(v) }
+                b.items = []
+            case .object(let b):
+                work.append(contentsOf: b.args)
+                for (k, v) in b.kwargs { work.append(k); work.append(v) }
+                for (k, v) in b.dictItems { work.append(k); work.append(v) }
+                work.append(contentsOf: b.listItems)
+                if let st = b.state { work.append(st) }
+                b.kwargs = []; b.dictItems = []; b.listItems = []; b.state = nil; b.args = []
+            case .value, .tensor, .storage:
+                break
+            }
+        }
     }
 }

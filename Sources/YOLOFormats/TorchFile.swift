@@ -45,15 +45,24 @@ public struct TorchFile: Sendable {
             throw CheckpointError.notTorchCheckpoint(file: name, detail: "big-endian checkpoints are not supported")
         }
 
-        var machine = PickleMachine(bytes: [UInt8](try zip.payload(of: pickleEntry)), fileName: name) { pid in
+        let pickleBytes = [UInt8](try zip.payload(of: pickleEntry))
+        var machine = PickleMachine(bytes: pickleBytes, fileName: name) { pid in
             try Self.storageReference(pid, fileName: name)
         }
-        let top = try machine.run()
+        var top: PickleNode?
+        defer { machine.dismantle(top.map { [$0] } ?? []) }
+        top = try machine.run()
         var storages: [String: Data] = [:]
-        var builder = PickleTreeBuilder(fileName: name) { box, path in
-            try Self.materialize(box, path: path, zip: zip, root: root, storages: &storages)
+        // Broadcast views (zero strides) are the one way a small file can ask for a large allocation; all of them
+        // together may take what the file itself could plausibly hold, at most 64 MiB more than its size.
+        var broadcastBudget = 64 << 20 + zip.data.count
+        var builder = PickleTreeBuilder(fileName: name,
+                                        maxExpanded: PickleTreeBuilder.expansionBudget(forStreamOf: pickleBytes.count)) {
+            box, path in
+            try Self.materialize(box, path: path, zip: zip, root: root, storages: &storages,
+                                 broadcastBudget: &broadcastBudget)
         }
-        let value = try builder.convert(top, path: "")
+        let value = try builder.convert(top!, path: "")
         return TorchFile(root: value, url: url, archiveRoot: root)
     }
 
@@ -80,7 +89,7 @@ public struct TorchFile: Sendable {
 
     /// Copies a (possibly offset / strided) tensor view out of its storage entry into contiguous bytes.
     static func materialize(_ box: TensorBox, path: String, zip: ZipArchive, root: String,
-                            storages: inout [String: Data]) throws -> StoredTensor {
+                            storages: inout [String: Data], broadcastBudget: inout Int) throws -> StoredTensor {
         let ref = box.storage
         let entryName = "\(root)/data/\(ref.key)"
         let itemSize = ref.dtype.itemSize
@@ -100,12 +109,15 @@ public struct TorchFile: Sendable {
         var numel = 1
         var lastIndex = box.offset
         // A view without zero strides addresses distinct elements, so it cannot exceed its storage;
-        // broadcast views (zero strides) are capped at 2 GiB to refuse absurd allocations.
-        let limit = box.stride.contains(0) ? (1 << 31) / itemSize : max(available, 1)
+        // broadcast views (zero strides) share the file's broadcast budget.
+        let broadcast = box.stride.contains(0)
+        let limit = broadcast ? max(broadcastBudget, 0) / itemSize : max(available, 1)
         for (n, s) in Swift.zip(box.size, box.stride) {
             let (product, overflow) = numel.multipliedReportingOverflow(by: n)
             guard !overflow, product <= limit else {
-                throw CheckpointError.invalidTensor(file: zip.fileName, tensor: path, detail: "shape \(box.size) is too large")
+                throw CheckpointError.invalidTensor(file: zip.fileName, tensor: path, detail: broadcast
+                    ? "broadcast view of shape \(box.size) would need more memory than the file can plausibly hold"
+                    : "shape \(box.size) is too large for its storage")
             }
             numel = product
             if n > 0 {
@@ -120,6 +132,7 @@ public struct TorchFile: Sendable {
         if numel == 0 {
             return StoredTensor(shape: box.size, dtype: ref.dtype, bytes: Data())
         }
+        if broadcast { broadcastBudget -= numel * itemSize }
         guard lastIndex < available else {
             throw CheckpointError.missingStorage(
                 file: zip.fileName, entry: entryName, tensor: path,

@@ -52,7 +52,7 @@ struct ZipArchive {
         // ZIP64: a locator sits right before the EOCD and points to the ZIP64 EOCD record.
         if eocd >= 20, reader.u32(eocd - 20) == 0x0706_4B50 {
             let z64 = reader.u64(eocd - 20 + 8)
-            guard z64 >= 0, z64 + 56 <= size, reader.u32(z64) == 0x0606_4B50 else {
+            guard z64 >= 0, z64 <= size - 56, reader.u32(z64) == 0x0606_4B50 else {
                 throw CheckpointError.corruptArchive(file: fileName, detail: "bad ZIP64 end-of-central-directory record")
             }
             entryCount = reader.u64(z64 + 32)

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import YOLOTestSupport
 @testable import YOLOFormats
 
 final class UltralyticsCheckpointTests: XCTestCase {
@@ -70,7 +71,8 @@ final class UltralyticsCheckpointTests: XCTestCase {
         let floatCount = ckpt.stateDict.filter { $0.tensor.dtype == .float16 }.reduce(0) { $0 + $1.tensor.count }
         XCTAssertEqual(floatCount, 3_306_482)
         // Compare with the spec listing when it is available on this machine.
-        let spec = URL(fileURLWithPath: "/work/shared/spec/yolov8n-pose-state-dict.txt")
+        let spec = Fixtures.sharedCoco8Pose.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("spec/yolov8n-pose-state-dict.txt")
         if let text = try? String(contentsOf: spec, encoding: .utf8) {
             let section = text.components(separatedBy: "\n\n").first ?? ""
             let rows = section.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { $0.split(separator: " ") }

@@ -12,9 +12,37 @@ public enum Fixtures {
     public static func url(_ name: String) -> URL { directory.appendingPathComponent(name) }
     public static func path(_ name: String) -> String { url(name).path }
 
-    /// `../shared/datasets/coco8-pose` beside the repository.
-    public static let coco8Pose: URL = directory.deletingLastPathComponent().deletingLastPathComponent()
+    /// `../shared/datasets/coco8-pose` beside the repository. Read only: CI's copy is read-only, a newcomer's is
+    /// writable, and neither may change, so tests use `coco8Pose` instead.
+    public static let sharedCoco8Pose: URL = directory.deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("shared/datasets/coco8-pose")
+
+    /// A writable copy of the shared coco8-pose for this test process (made on first use, removed at exit). Scans
+    /// write label caches beside the labels — ours and the reference's, which tests also run — so they get this
+    /// copy, and `../shared` stays byte-identical whether it is writable or not.
+    public static let coco8Pose: URL = {
+        let root = URL(fileURLWithPath: NSTemporaryDirectory())
+            .appendingPathComponent("yolo-tests-\(ProcessInfo.processInfo.processIdentifier)")
+        let copy = root.appendingPathComponent("coco8-pose")
+        let fm = FileManager.default
+        if !fm.fileExists(atPath: copy.path) {
+            try? fm.createDirectory(at: root, withIntermediateDirectories: true)
+            do { try fm.copyItem(at: sharedCoco8Pose, to: copy) } catch {
+                fatalError("cannot copy \(sharedCoco8Pose.path) to \(copy.path): \(error)")
+            }
+            // Files copied from a read-only tree keep their modes; the copy is meant to behave like a user's dataset.
+            for case let entry as String in fm.enumerator(atPath: copy.path)?.allObjects ?? [] {
+                let path = copy.appendingPathComponent(entry).path
+                var isDir: ObjCBool = false
+                _ = fm.fileExists(atPath: path, isDirectory: &isDir)
+                try? fm.setAttributes([.posixPermissions: isDir.boolValue ? 0o755 : 0o644], ofItemAtPath: path)
+            }
+            try? fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: copy.path)
+            atexit { try? FileManager.default.removeItem(atPath: NSTemporaryDirectory()
+                        + "yolo-tests-\(ProcessInfo.processInfo.processIdentifier)") }
+        }
+        return copy
+    }()
 }
 
 /// A `.npy` array: shape and values converted to Float (supports `<f4`, `<f8`, `|u1`, `<i8`).

@@ -30,10 +30,11 @@ public enum YOLOBinary {
     }()
 
     /// A configured, not yet started process running `yolo args` (in `cwd` when given).
+    /// `executable` replaces the binary (e.g. `/usr/bin/timeout` with the binary among `args`).
     public static func process(_ args: [String], env: [String: String] = [:], cwd: URL? = nil,
-                               testClass: AnyClass) throws -> (Process, Pipe, Pipe) {
+                               testClass: AnyClass, executable: String? = nil) throws -> (Process, Pipe, Pipe) {
         let p = Process()
-        p.executableURL = try url(for: testClass)
+        p.executableURL = try executable.map(URL.init(fileURLWithPath:)) ?? url(for: testClass)
         p.arguments = args
         // A private settings folder unless the test gives one, so a user's `yolo settings` never changes a test.
         p.environment = ProcessInfo.processInfo.environment.merging(["YOLO_CONFIG_DIR": privateConfigDir]) { $1 }
@@ -46,8 +47,9 @@ public enum YOLOBinary {
     }
 
     /// Runs `yolo args` to completion.
-    public static func run(_ args: [String], env: [String: String] = [:], cwd: URL? = nil, testClass: AnyClass) throws -> Run {
-        let (p, out, err) = try process(args, env: env, cwd: cwd, testClass: testClass)
+    public static func run(_ args: [String], env: [String: String] = [:], cwd: URL? = nil, testClass: AnyClass,
+                           executable: String? = nil) throws -> Run {
+        let (p, out, err) = try process(args, env: env, cwd: cwd, testClass: testClass, executable: executable)
         try p.run()
         // Read both pipes concurrently so a full stderr pipe cannot block the child.
         nonisolated(unsafe) var e = Data()

@@ -79,6 +79,9 @@ public struct DataConfigError: Error, CustomStringConvertible, LocalizedError {
 
 /// A pose dataset description (data YAML, §1.1 of the spec), with the split entries resolved to absolute paths.
 public struct DataConfig: Sendable {
+    /// Most classes a dataset may declare through `nc` alone (the model builder's own limit).
+    public static let maxClasses = 100_000
+
     /// The YAML file it came from.
     public var yamlURL: URL
     /// Dataset root: `path`, or the YAML's folder when absent; relative paths resolve against the current directory,
@@ -179,9 +182,15 @@ public struct DataConfig: Sendable {
             }
         } else if let ncNode = value("nc") {
             guard let nc = ncNode.intValue, nc >= 0 else { throw fail("nc", "must be a non-negative int") }
+            guard nc <= Self.maxClasses else {
+                throw fail("nc", "\(nc) classes is more than this build supports (\(Self.maxClasses)); give 'names' or a smaller nc")
+            }
             for i in 0..<nc { names[i] = "class_\(i)" }
         } else {
             throw fail("names", "'names' or 'nc' is required in all data YAMLs")
+        }
+        if let bad = names.keys.filter({ !(0..<names.count).contains($0) }).sorted().first {
+            throw fail("names", "\(names.count)-class dataset requires class indices 0-\(names.count - 1), but you have invalid class index \(bad) defined in your dataset YAML")
         }
         self.names = names
         self.nc = names.count

@@ -18,6 +18,18 @@ extension LabelScanner {
         var messages: [String]
         var labels: [Record]
 
+        /// Whether every record has the sizes and value ranges a scan writes; a cache whose hash still matches but whose
+        /// contents were edited is scanned again instead of trusted.
+        func isConsistent(kptCount k: Int, nc: Int, singleCls: Bool) -> Bool {
+            guard [found, missing, empty, corrupt, total].allSatisfy({ $0 >= 0 }) else { return false }
+            return labels.allSatisfy { r in
+                let n = r.cls.count
+                return r.h > 0 && r.w > 0 && r.boxes.count == 4 * n && r.keypoints.count == 3 * k * n
+                    && r.cls.allSatisfy { $0.isFinite && $0 >= 0 && $0 == $0.rounded() && (singleCls || $0 < Float(nc)) }
+                    && r.boxes.allSatisfy(\.isFinite) && r.keypoints.allSatisfy(\.isFinite)
+            }
+        }
+
         func toScan(kptShape: [Int], singleCls: Bool) -> DatasetScan {
             let k = kptShape[0]
             let images = labels.map { r -> LabeledImage in

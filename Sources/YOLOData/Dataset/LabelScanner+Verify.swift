@@ -77,30 +77,44 @@ extension LabelScanner {
                 }
                 if counts.first! != cols { return corrupt("labels require \(cols) columns each") }
                 // Keypoint coordinates must be ≤ 1.01.
-                var oob: [Float] = []
+                // A NaN makes numpy's max/min NaN, so the reference's comparisons fail and list no value.
+                var oob: [Float] = [], nanPoint = false
                 for r in rows {
                     for j in 0..<k {
-                        for c in 0..<2 where r[5 + j * d + c] > Float(1.01) { oob.append(r[5 + j * d + c]) }
+                        for c in 0..<2 {
+                            let p = r[5 + j * d + c]
+                            if p > Float(1.01) { oob.append(p) } else if p.isNaN { nanPoint = true }
+                        }
                     }
                 }
-                if !oob.isEmpty { return corrupt("non-normalized or out of bounds coordinates \(numpyArray(oob))") }
+                if !oob.isEmpty || nanPoint {
+                    return corrupt("non-normalized or out of bounds coordinates \(numpyArray(oob))")
+                }
                 // Negatives: tolerated only in [-0.01, 0) with all widths and heights ≥ 0.
-                let minAll = rows.lazy.flatMap { $0 }.min()!
+                let all = rows.lazy.flatMap { $0 }
+                if all.contains(where: \.isNaN) {
+                    return corrupt("negative label values \(numpyArray(rows.flatMap { $0 }.filter { $0 < 0 }))")
+                }
+                let minAll = all.min()!
                 if minAll < 0 {
                     let whOK = rows.allSatisfy { $0[3] >= 0 && $0[4] >= 0 }
                     if !(minAll >= Float(-0.01) && whOK) {
                         return corrupt("negative label values \(numpyArray(rows.flatMap { $0 }.filter { $0 < 0 }))")
                     }
                 }
-                let nonInt = rows.map { $0[0] }.filter { $0.rounded(.towardZero) != $0 }
+                let nonInt = rows.map { $0[0] }.filter { !$0.isFinite || $0.rounded(.towardZero) != $0 }
                 if !nonInt.isEmpty { return corrupt("non-integer class labels \(numpyArray(nonInt))") }
                 if !singleCls {
                     let maxCls = rows.map { $0[0] }.max()!
                     if maxCls >= Float(nc) {
-                        return corrupt("Label class \(Int(maxCls)) exceeds dataset class count \(nc). "
+                        // Python's int() of a float32 class: its exact integer value, however large.
+                        return corrupt("Label class \(String(format: "%.0f", Double(maxCls))) exceeds dataset class count \(nc). "
                                        + "Possible class labels are 0-\(nc - 1)")
                     }
                 }
+                // +inf in a box or visibility column passes the reference's checks and poisons the loss; refused here.
+                let infinite = rows.flatMap { $0 }.filter { $0.isInfinite }
+                if !infinite.isEmpty { return corrupt("non-finite label values \(numpyArray(infinite))") }
                 // Duplicates: unique rows in lexicographic order.
                 var unique: [[Float]] = []
                 for r in rows.sorted(by: { $0.lexicographicallyPrecedes($1) }) where unique.last != r { unique.append(r) }
@@ -173,7 +187,8 @@ extension LabelScanner {
         }
         let il = parts.map(\.0.count).max() ?? 0, fl = parts.map(\.1.count).max() ?? 0
         let items = parts.map { (i, f) in
-            String(repeating: " ", count: il - i.count) + i + "." + f + String(repeating: " ", count: fl - f.count)
+            String(repeating: " ", count: il - i.count) + i + (i.hasSuffix("inf") || i == "nan" ? "" : ".") + f
+                + String(repeating: " ", count: fl - f.count)
         }
         return "[" + items.joined(separator: " ") + "]"
     }

@@ -36,6 +36,10 @@ public enum LabelScanner {
         // Reuse.
         for url in [primary, fallback] {
             if let cached = loadCache(url, hash: hash) {
+                guard cached.isConsistent(kptCount: kptShape[0], nc: nc, singleCls: singleCls) else {
+                    log("WARNING ⚠️ \(url.path): cache does not match its labels (edited or damaged), scanning again")
+                    continue
+                }
                 var scan = cached.toScan(kptShape: kptShape, singleCls: singleCls)
                 scan.cacheURL = url
                 scan.fromCache = true

@@ -18,4 +18,18 @@ public enum SaveDirectory {
         }
         return candidate
     }
+
+    /// Removes a run folder that holds nothing but empty folders (a run that failed before writing anything).
+    /// A folder with any file in it is left alone.
+    public static func removeIfEmpty(_ dir: URL) {
+        let fm = FileManager.default
+        guard let walker = fm.enumerator(atPath: dir.path) else { return }
+        for case let entry as String in walker {
+            var isDir: ObjCBool = false
+            if fm.fileExists(atPath: dir.appendingPathComponent(entry).path, isDirectory: &isDir), !isDir.boolValue {
+                return
+            }
+        }
+        try? fm.removeItem(at: dir)
+    }
 }

@@ -59,6 +59,7 @@ public final class Validator {
 
     /// Runs validation and returns the metrics; prints the Ultralytics table when `verbose`.
     public func run() throws -> PoseMetrics {
+        guard options.batch > 0 || backend.fixedInputSize != nil else { throw ValError.invalidBatch(options.batch) }
         let entries = data.split(options.split)
         try DatasetDownload.ensure(entries, data: data)
         let scan = try LabelScanner.scan(imageDirOrList: entries, kptShape: data.kptShape, nc: data.nc,

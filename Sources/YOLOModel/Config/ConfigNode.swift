@@ -66,12 +66,19 @@ public indirect enum ConfigNode: Equatable, Sendable {
     }
 
     /// Parses YAML text (Ultralytics model or data YAML).
+    /// Refuses texts nested deeper than `maxYAMLDepth` or whose aliases expand past a budget proportional to the
+    /// text's size (`YAMLLimitError`).
     public static func parse(yaml text: String) throws -> ConfigNode {
+        try checkNesting(text)
         guard let node = try Yams.compose(yaml: text) else { return .map([]) }
-        return convert(node)
+        let limit = expansionBudget(forTextOf: text.utf8.count)
+        var budget = limit
+        do { return try convert(node, budget: &budget) } catch YAMLLimitError.tooLarge { throw YAMLLimitError.tooLarge(limit: limit) }
     }
 
-    private static func convert(_ node: Yams.Node) -> ConfigNode {
+    private static func convert(_ node: Yams.Node, budget: inout Int) throws -> ConfigNode {
+        budget -= 1
+        guard budget >= 0 else { throw YAMLLimitError.tooLarge(limit: expansionBudget(forTextOf: 0)) }
         switch node {
         case .scalar(let s):
             // Go by the tag the YAML resolver assigned (its patterns are exact); constructing blindly would
@@ -85,9 +92,14 @@ public indirect enum ConfigNode: Equatable, Sendable {
             default: return .string(s.string)
             }
         case .sequence(let seq):
-            return .list(seq.map(convert))
+            var items: [ConfigNode] = []
+            items.reserveCapacity(seq.count)
+            for child in seq { items.append(try convert(child, budget: &budget)) }
+            return .list(items)
         case .mapping(let map):
-            return .map(map.map { (k, v) in (k.string ?? "\(k)", convert(v)) })
+            var items: [(String, ConfigNode)] = []
+            for (k, v) in map { items.append((k.string ?? "\(k)", try convert(v, budget: &budget))) }
+            return .map(items)
         }
     }
 }

@@ -71,8 +71,38 @@ public struct ModelConfig: Sendable {
             if let f = r[0].int { from = [f] } else if let l = r[0].list, l.allSatisfy({ $0.int != nil }) {
                 from = l.map { $0.int! }
             } else { throw ModelConfigError.invalid(source, "layer \(i): bad 'from' \(r[0])") }
+            guard (0...Self.maxRepeats).contains(n) else {
+                throw ModelConfigError.invalid(source, "layer \(i): repeats \(n) is outside 0...\(Self.maxRepeats)")
+            }
             return LayerSpec(from: from, repeats: n, module: m, args: r[3].list ?? [r[3]])
         }
+        try checkRanges()
+    }
+
+    static let maxRepeats = 1_000
+    static let maxClasses = 100_000
+    static let maxKeypoints = 10_000
+
+    /// Range checks on the head's sizes, made when the network is built: training replaces the YAML's `nc` and
+    /// `kpt_shape` with the dataset's first, as the reference does.
+    func checkHeadRanges() throws {
+        func bad(_ what: String) -> ModelConfigError { .invalid(source, what) }
+        guard (1...Self.maxClasses).contains(nc) else { throw bad("nc must be in 1...\(Self.maxClasses), got \(nc)") }
+        if let k = kptShape, !(1...Self.maxKeypoints).contains(k[0]) {
+            throw bad("kpt_shape must have 1...\(Self.maxKeypoints) keypoints, got \(k[0])")
+        }
+    }
+
+    /// Range checks on the numbers every layer is derived from, so that a hostile or mistyped YAML (or the YAML
+    /// inside a checkpoint) is refused with one line instead of trapping on a conversion or allocating terabytes.
+    private func checkRanges() throws {
+        func bad(_ what: String) -> ModelConfigError { .invalid(source, what) }
+        guard (1...64).contains(regMax) else { throw bad("reg_max must be in 1...64, got \(regMax)") }
+        guard (1...1024).contains(channels) else { throw bad("channels must be in 1...1024, got \(channels)") }
+        for (name, m) in [("depth_multiple", depthMultiple), ("width_multiple", widthMultiple)] {
+            guard m.isFinite, m > 0, m <= 64 else { throw bad("\(name) must be a number in (0, 64], got \(m)") }
+        }
+        guard maxChannels > 0 else { throw bad("max_channels must be positive, got \(maxChannels)") }
     }
 }
 

@@ -12,10 +12,27 @@ extension YOLONetwork {
         var save = Set<Int>()
         var head: DetectHead?
         let file = config.source
+        try config.checkHeadRanges()
 
+        var parameters = 0.0             // running estimate, checked before each layer is allocated
         func makeDivisible(_ x: Double) -> Int { Int((x / 8).rounded(.up)) * 8 }
-        func scaled(_ c: Int) -> Int {
-            c != config.nc ? makeDivisible(Double(min(c, config.maxChannels)) * config.widthMultiple) : c
+        func scaled(_ c: Int, _ i: Int) throws -> Int {
+            guard c > 0 else { throw ModelConfigError.invalid(file, "layer \(i): channel count \(c) must be positive") }
+            let value = c != config.nc ? Double(min(c, config.maxChannels)) * config.widthMultiple : Double(c)
+            guard value <= Double(Self.maxLayerChannels) else {
+                throw ModelConfigError.invalid(file, "layer \(i): \(c) channels scale to \(value), above \(Self.maxLayerChannels)")
+            }
+            return c != config.nc ? makeDivisible(value) : c
+        }
+        func reserve(_ estimate: Double, _ i: Int) throws {
+            parameters += estimate
+            guard parameters <= Self.maxParameters else {
+                throw ModelConfigError.invalid(file, "layer \(i): the model would need more than \(Int(Self.maxParameters)) parameters")
+            }
+        }
+        func ranged(_ v: Int, _ r: ClosedRange<Int>, _ what: String, _ i: Int) throws -> Int {
+            guard r.contains(v) else { throw ModelConfigError.invalid(file, "layer \(i): \(what) \(v) is outside \(r)") }
+            return v
         }
         for (i, spec) in config.layers.enumerated() {
             let from = spec.from.map { $0 < 0 ? i + $0 : $0 }
@@ -38,25 +55,34 @@ extension YOLONetwork {
             let layer: Module
             switch module {
             case "Conv":
-                outC = scaled(try int(0))
-                let k = try int(1, 1), s = try int(2, 1)
-                let p = args.count > 3 ? args[3].int : nil
-                let g = try int(4, 1), d = try int(5, 1)
+                outC = try scaled(try int(0), i)
+                let k = try ranged(try int(1, 1), 1...15, "kernel", i), s = try ranged(try int(2, 1), 1...16, "stride", i)
+                let p = try args.count > 3 ? args[3].int.map { try ranged($0, 0...16, "padding", i) } : nil
+                let g = try ranged(try int(4, 1), 1...max(1, inC[0]), "groups", i), d = try ranged(try int(5, 1), 1...16, "dilation", i)
+                guard inC[0] % g == 0, outC % g == 0 else {
+                    throw ModelConfigError.invalid(file, "layer \(i): \(inC[0]) → \(outC) channels are not divisible by groups \(g)")
+                }
+                try reserve(Double(inC[0]) * Double(outC) * Double(k * k) / Double(g), i)
                 let act = args.count > 6 ? (args[6].int.map { $0 != 0 } ?? true) : true
                 layer = ConvBlock(inC[0], outC, k: k, s: s, p: p, g: g, d: d, act: act)
                 outS *= s
+                guard outS <= 1 << 12 else { throw ModelConfigError.invalid(file, "layer \(i): total stride \(outS) exceeds 4096") }
             case "C2f", "C2":
-                outC = scaled(try int(0))
+                outC = try scaled(try int(0), i)
+                let c = Double(outC) / 2
+                try reserve(Double(inC[0]) * 2 * c + Double(2 + n) * c * Double(outC) + Double(n) * 18 * c * c, i)
                 let shortcut = bool(1, module == "C2")
                 layer = module == "C2f" ? C2f(inC[0], outC, n: n, shortcut: shortcut) : C2(inC[0], outC, n: n, shortcut: shortcut)
             case "Bottleneck":
-                outC = scaled(try int(0))
+                outC = try scaled(try int(0), i)
+                try reserve(18 * Double(inC[0]) * Double(outC), i)
                 layer = Bottleneck(inC[0], outC, shortcut: bool(1, true))
             case "SPPF":
-                outC = scaled(try int(0))
-                layer = SPPF(inC[0], outC, k: try int(1, 5))
+                outC = try scaled(try int(0), i)
+                try reserve(Double(inC[0]) * Double(inC[0]) / 2 + 2 * Double(inC[0]) * Double(outC), i)
+                layer = SPPF(inC[0], outC, k: try ranged(try int(1, 5), 1...31, "pooling kernel", i))
             case "Upsample":
-                let factor = args.count > 1 ? (args[1].int ?? 2) : 2
+                let factor = try ranged(args.count > 1 ? (args[1].int ?? 2) : 2, 1...16, "scale factor", i)
                 layer = Upsample(scale: factor)
                 outS = max(outS / factor, 1)
             case "Concat":
@@ -70,6 +96,7 @@ extension YOLONetwork {
                     throw ModelConfigError.invalid(file, "layer \(i): the \(module) head must be the last layer")
                 }
                 let kpt: [Int]? = module == "Pose" ? (config.kptShape ?? [17, 3]) : nil
+                try reserve(Self.headParameters(inC, nc: config.nc, regMax: config.regMax, kpt: kpt), i)
                 let h = DetectHead(nc: config.nc, kptShape: kpt, regMax: config.regMax, channels: inC)
                 h.stride = inS.map(Float.init)
                 head = h
@@ -89,6 +116,24 @@ extension YOLONetwork {
         self.init(config: config, layers: layers, sources: sources, save: save, head: head)
         initializeWeights(seed: seed)
         head.initializeBiases()
+    }
+
+    /// Most channels one layer may have after width scaling (yolov8x uses 640).
+    static let maxLayerChannels = 16_384
+    /// Most parameters a model definition may ask for (yolov8x-pose has 69 M): 4 GB of fp32 weights.
+    static let maxParameters = 1e9
+
+    /// About how many parameters a Detect/Pose head on these input channels has (three conv branches per level).
+    static func headParameters(_ inC: [Int], nc: Int, regMax: Int, kpt: [Int]?) -> Double {
+        let nk = Double((kpt ?? [0, 0]).reduce(1, *))
+        var total = 0.0
+        for ch in inC.map(Double.init) {
+            let c2 = max(16, ch / 4, 4 * Double(regMax)), c3 = max(ch, min(Double(nc), 100)), c4 = max(ch / 4, nk)
+            var branches: [(Double, Double)] = [(c2, 4 * Double(regMax)), (c3, Double(nc))]
+            if kpt != nil { branches.append((c4, nk)) }
+            for (c, out) in branches { total += c * (9 * ch + 9 * c + out) }
+        }
+        return total
     }
 
     /// Interprets one YAML argument: the symbols `nc` and `kpt_shape`, `None`, and literals.

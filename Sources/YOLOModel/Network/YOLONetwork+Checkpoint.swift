@@ -48,7 +48,7 @@ extension YOLONetwork {
         let dict = Dictionary(ckpt.stateDict.map { ($0.key, $0.tensor) }, uniquingKeysWith: { a, _ in a })
         try loadStored(dict, file: file)
         if !ckpt.names.isEmpty { names = ckpt.names }
-        if ckpt.stride.count == head.levelCount { head.stride = ckpt.stride }
+        try adoptStoredStride(ckpt.stride, file: file)
         args = ckpt.trainArgs.mapValues(ConfigNode.init(pickle:))
         if let pairs = ckpt.model["kpt_names"]?.dictValue {
             var table: [Int: [String]] = [:]
@@ -73,6 +73,18 @@ extension YOLONetwork {
             })
         } catch let e as StateDictError {
             throw ModelLoadError.weights(file: file, e)
+        }
+    }
+}
+
+extension YOLONetwork {
+    /// Takes the strides stored beside the weights when they are the ones the architecture produces; anything else
+    /// (zero, negative, NaN, another count) would break every later division by the stride, so it is refused.
+    func adoptStoredStride(_ stored: [Float], file: String) throws {
+        guard !stored.isEmpty else { return }
+        guard stored == head.stride else {
+            throw ModelLoadError.metadata(
+                file: file, "stored stride \(stored) does not match the architecture's \(head.stride)")
         }
     }
 }

@@ -35,8 +35,8 @@ extension YOLONetwork {
             names = Dictionary(items.compactMap { k, v in Int(k).flatMap { i in v.string.map { (i, $0) } } },
                                uniquingKeysWith: { a, _ in a })
         }
-        if let s = meta["stride"], let l = (try? ConfigNode.parse(yaml: s))?.list, l.count == head.levelCount {
-            head.stride = l.compactMap { $0.double.map(Float.init) }
+        if let s = meta["stride"], let l = (try? ConfigNode.parse(yaml: s))?.list {
+            try adoptStoredStride(l.map { Float($0.double ?? .nan) }, file: url.path)
         }
     }
 }

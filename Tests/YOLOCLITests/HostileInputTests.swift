@@ -1,0 +1,53 @@
+import Foundation
+import XCTest
+import YOLOTestSupport
+
+/// Hostile inputs (issue 9) against the built binary: every case of `Tests/Fixtures/hostile/cases.json` (made by
+/// Scripts/hostile/make_hostile.py — crafted zips, pickles, images, model/data YAMLs, labels and arguments) must end
+/// with its exit code and a message naming the file or argument, under a 3 GB address-space limit and a time limit:
+/// no signal, no hang, no runaway allocation.
+final class HostileInputTests: XCTestCase {
+    struct Case: Decodable {
+        let name: String
+        let args: [String]
+        let exit: Int32
+        let message: String
+    }
+
+    static let addressSpaceLimit = 3 << 30
+    static let secondsLimit = 120
+
+    func testEveryHostileInputEndsCleanly() throws {
+        // The corpus is copied: val writes label caches beside the labels, and the repository is never written.
+        let work = try TempDirectory.make(for: self, prefix: "hostile")
+        let corpus = work.appendingPathComponent("corpus")
+        try FileManager.default.copyItem(at: Fixtures.url("hostile"), to: corpus)
+        let cases = try JSONDecoder().decode([Case].self, from: Data(contentsOf: corpus.appendingPathComponent("cases.json")))
+        XCTAssertGreaterThanOrEqual(cases.count, 30)
+        let binary = try YOLOBinary.url(for: Self.self).path
+        for (n, c) in cases.enumerated() {
+            let tmp = work.appendingPathComponent("run\(n)")
+            try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
+            let args = c.args.map {
+                $0.replacingOccurrences(of: "{corpus}", with: corpus.path)
+                    .replacingOccurrences(of: "{fixtures}", with: Fixtures.directory.path)
+                    .replacingOccurrences(of: "{tmp}", with: tmp.path)
+            }
+            let start = Date()
+            let run = try YOLOBinary.run(
+                ["--signal=KILL", "\(Self.secondsLimit)", "/usr/bin/prlimit", "--as=\(Self.addressSpaceLimit)", "--",
+                 binary] + args, cwd: tmp, testClass: Self.self, executable: "/usr/bin/timeout")
+            let seconds = Date().timeIntervalSince(start)
+            let lines = (run.stdout + "\n" + run.stderr).split(separator: "\n").map(String.init)
+            let context = "\(c.name): exit \(run.status) after \(String(format: "%.1f", seconds)) s; last lines: "
+                + lines.suffix(3).joined(separator: " | ").prefix(600)
+            XCTAssertEqual(run.status, c.exit, context)
+            XCTAssertTrue(lines.contains { $0.contains(c.message) }, "expected '\(c.message)' — " + context)
+            if c.exit != 0 {
+                let errors = run.stderr.split(separator: "\n").filter { $0.hasPrefix("Error:") }
+                XCTAssertEqual(errors.count, 1, "one error line — " + context)
+                XCTAssertLessThan(errors.first?.count ?? 0, 1_000, "error line length — " + context)
+            }
+        }
+    }
+}

@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "ONNXProto", targets: ["ONNXProto"]),
         .executable(name: "yolo", targets: ["yolo"]),
         .executable(name: "yolo-bench", targets: ["YOLOBench"]),
+        .executable(name: "yolo-fuzz", targets: ["YOLOFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
@@ -59,6 +60,9 @@ let package = Package(
         .target(name: "YOLOPose", dependencies: ["YOLOTrain", "YOLOEngine", "YOLOExport", "YOLOONNX", "YOLOTrack"], swiftSettings: optimize),
         .target(name: "YOLOCLI", dependencies: ["YOLOEngine", "YOLOTrain", "YOLOExport", "YOLOONNX", "YOLOTrack"], swiftSettings: optimize),
         .executableTarget(name: "yolo", dependencies: ["YOLOCLI"]),
+        /// libFuzzer harnesses (Scripts/fuzz.sh builds them with -sanitize=fuzzer,address); a normal build replays
+        /// saved inputs through the same harnesses.
+        .executableTarget(name: "YOLOFuzz", dependencies: ["YOLOCLI"], path: "Fuzz/YOLOFuzz"),
         .executableTarget(name: "YOLOBench", dependencies: ["YOLOModel", "YOLOData", "YOLOONNX", "YOLOTrack"], path: "Benchmarks/YOLOBench",
                           swiftSettings: optimize),
         .target(name: "YOLOTestSupport", dependencies: ["YOLOTensor", "YOLOFormats", "YOLOData"], path: "Tests/YOLOTestSupport"),

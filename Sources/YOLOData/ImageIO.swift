@@ -20,8 +20,15 @@ public enum ImageIO {
     }
 
     /// Decodes an encoded image (JPEG, PNG, BMP or WebP). `name` is used in error messages.
-    public static func decode(_ data: Data, name: String, order: ChannelOrder = .bgr) throws -> Image {
+    /// - Parameter maxPixels: refuse headers claiming more pixels (default: OpenCV's 2^30; fuzzing passes less).
+    public static func decode(_ data: Data, name: String, order: ChannelOrder = .bgr,
+                              maxPixels: Int = 1 << 30) throws -> Image {
         guard !data.isEmpty else { throw ImageError.cannotDecode(name: name, reason: "empty file") }
+        if maxPixels < 1 << 30, let size = headerSize(data),
+           size.width.multipliedReportingOverflow(by: size.height).partialValue > maxPixels
+            || size.width > maxPixels || size.height > maxPixels {
+            throw ImageError.cannotDecode(name: name, reason: "header claims \(size.width)×\(size.height) pixels")
+        }
         return try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Image in
             let bytes = raw.bindMemory(to: UInt8.self)
             switch Format.sniff(bytes) {
@@ -76,6 +83,29 @@ public enum ImageIO {
             try data.write(to: url, options: .atomic)
         } catch {
             throw ImageError.cannotWrite(name: name, reason: (error as NSError).localizedDescription)
+        }
+    }
+
+    /// Width and height from a JPEG, PNG or BMP header without decoding (nil when not found).
+    static func headerSize(_ data: Data) -> (width: Int, height: Int)? {
+        data.withUnsafeBytes { raw -> (width: Int, height: Int)? in
+            let b = raw.bindMemory(to: UInt8.self)
+            func be(_ i: Int, _ n: Int) -> Int { (0..<n).reduce(0) { $0 << 8 | Int(b[i + $1]) } }
+            func le(_ i: Int, _ n: Int) -> Int { (0..<n).reversed().reduce(0) { $0 << 8 | Int(b[i + $1]) } }
+            switch Format.sniff(b) {
+            case .png: return b.count >= 24 ? (be(16, 4), be(20, 4)) : nil
+            case .bmp: return b.count >= 26 ? (abs(Int(Int32(truncatingIfNeeded: le(18, 4)))), abs(Int(Int32(truncatingIfNeeded: le(22, 4))))) : nil
+            case .jpeg:
+                var p = 2
+                while p + 9 < b.count {
+                    guard b[p] == 0xFF else { return nil }
+                    let m = b[p + 1]
+                    if (0xC0...0xCF).contains(m), m != 0xC4, m != 0xC8, m != 0xCC { return (be(p + 7, 2), be(p + 5, 2)) }
+                    p += 2 + be(p + 2, 2)
+                }
+                return nil
+            default: return nil
+            }
         }
     }
 

@@ -50,4 +50,24 @@ final class HostileInputTests: XCTestCase {
             }
         }
     }
+
+    /// Every saved fuzzer input (Fuzz/corpus, made by Scripts/fuzz/make_seeds.py, plus what fuzzing runs kept) goes
+    /// through its harness in the normal build of `yolo-fuzz`; a parser change that crashes on one fails here.
+    func testFuzzCorporaReplayWithoutCrash() throws {
+        let corpus = Fixtures.directory.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fuzz/corpus")
+        let harnesses = try FileManager.default.contentsOfDirectory(atPath: corpus.path).sorted()
+        XCTAssertEqual(harnesses, ["checkpoint", "cli", "data-yaml", "image", "labels", "model-yaml", "pickle",
+                                   "safetensors", "zip"])
+        for h in harnesses {
+            let count = try FileManager.default.contentsOfDirectory(atPath: corpus.appendingPathComponent(h).path).count
+            let run = try YOLOBinary.run(["--signal=KILL", "\(Self.secondsLimit)", "/usr/bin/prlimit",
+                                          "--as=\(Self.addressSpaceLimit)", "--",
+                                          try YOLOBinary.url(for: Self.self, named: "yolo-fuzz").path, h,
+                                          corpus.appendingPathComponent(h).path],
+                                         testClass: Self.self, executable: "/usr/bin/timeout")
+            XCTAssertEqual(run.status, 0, "\(h): \(run.stdout.suffix(300)) \(run.stderr.suffix(600))")
+            XCTAssertEqual(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "\(h): \(count) inputs, no crash")
+        }
+    }
 }

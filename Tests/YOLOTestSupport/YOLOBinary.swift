@@ -10,14 +10,14 @@ public enum YOLOBinary {
     }
 
     /// The executable beside the test bundle (release or debug products directory).
-    public static func url(for testClass: AnyClass) throws -> URL {
+    public static func url(for testClass: AnyClass, named name: String = "yolo") throws -> URL {
         let products = [Bundle.main.executableURL?.deletingLastPathComponent(),
                         Bundle(for: testClass).bundleURL,
                         Bundle(for: testClass).bundleURL.deletingLastPathComponent()].compactMap { $0 }
-        let bin = products.map { $0.appendingPathComponent("yolo") }
-            .first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? products[0].appendingPathComponent("yolo")
+        let bin = products.map { $0.appendingPathComponent(name) }
+            .first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? products[0].appendingPathComponent(name)
         guard FileManager.default.isExecutableFile(atPath: bin.path) else {
-            throw NSError(domain: "YOLOBinary", code: 1, userInfo: [NSLocalizedDescriptionKey: "yolo binary not built at \(bin.path)"])
+            throw NSError(domain: "YOLOBinary", code: 1, userInfo: [NSLocalizedDescriptionKey: "\(name) binary not built at \(bin.path)"])
         }
         return bin
     }

@@ -15,6 +15,12 @@ extension LabelScanner {
         var record: CacheFile.Record?
     }
 
+    /// Checks one image/label pair as a scan does: nil when usable, else the message that marks it corrupt.
+    public static func check(image: URL, label: URL, kptShape: [Int], nc: Int) -> String? {
+        let v = verify(image: image, label: label, k: kptShape[0], d: kptShape[1], nc: nc, singleCls: false)
+        return v.corrupt ? v.message : nil
+    }
+
     static func verify(image: URL, label: URL, k: Int, d: Int, nc: Int, singleCls: Bool) -> Verified {
         var v = Verified()
         let im = image.path

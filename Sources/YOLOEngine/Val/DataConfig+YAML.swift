@@ -25,6 +25,11 @@ extension DataConfig {
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
             throw DataConfigError(file: url.path, key: "data", message: "cannot read the dataset YAML: \(error.localizedDescription)")
         }
+        return try parse(yaml: text, url: url)
+    }
+
+    /// Interprets dataset YAML text as if read from `url` (relative paths resolve against its folder).
+    public static func parse(yaml text: String, url: URL) throws -> DataConfig {
         let node: ConfigNode
         do { node = try ConfigNode.parse(yaml: text) } catch {
             throw DataConfigError(file: url.path, key: "data", message: "malformed YAML: \(error)")

@@ -43,7 +43,7 @@ extension Trainer {
             trainMetrics: metrics, trainResults: trainResultsTerm(trainResults))
         try contents.write(to: url)
         let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
-        log("Optimizer stripped from \(url.path), \(String(format: "%.1f", Double(size ?? 0) / 1e6))MB")
+        log("Optimizer stripped from \(url.path), \(String(format: "%.1f", Double(size) / 1e6))MB")
     }
 
     /// NaN recovery (spec §2.13): reloads last.pt's EMA weights into the model, and its optimizer, EMA and stopper.

@@ -29,7 +29,7 @@ enum TrackBench {
         let net = try YOLONetwork.load(o.model, task: "pose")
         var po = PredictOptions()
         po.conf = 0.1
-        let predictor = Predictor(model: net, options: po)
+        let predictor = try Predictor(model: net, options: po)
         _ = try predictor.predict(clip[0])
         var results: [Results] = [], predictMs: [Double] = []
         for f in clip {

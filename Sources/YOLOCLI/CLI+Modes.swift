@@ -38,5 +38,5 @@ extension CLI {
     }
 
     /// The largest image side `imgsz` may ask for.
-    static let maxImgsz = 8192
+    static let maxImgsz = Predictor.maxImgsz
 }

@@ -52,7 +52,7 @@ enum PredictCommand {
         }
         try CLI.checkCommonArguments(cfg)
         let options = options(cfg)
-        let predictor = Predictor(backend: model, options: options)
+        let predictor = try Predictor(backend: model, options: options)
         if cfg.mode == "track" {
             let session = try TrackingSession(tracker: cfg.string("tracker") ?? "tracktrack.yaml")
             if !session.config.unusedKeys.isEmpty {

@@ -40,10 +40,16 @@ enum ValCommand {
                                          name: cfg.string("name"), existOk: cfg.bool("exist_ok"))
         try FileManager.default.createDirectory(at: saveDir, withIntermediateDirectories: true)
         o.saveDir = saveDir
-        let validator = try Validator(backend: model, data: data, options: o)
-        print(CLI.banner())
-        CLI.backendSummary(modelName, model).forEach { print($0) }
-        _ = try validator.run()
+        // The reference makes the run folder first; a run that fails before writing anything leaves none behind.
+        do {
+            let validator = try Validator(backend: model, data: data, options: o)
+            print(CLI.banner())
+            CLI.backendSummary(modelName, model).forEach { print($0) }
+            _ = try validator.run()
+        } catch {
+            SaveDirectory.removeIfEmpty(saveDir)
+            throw error
+        }
         print("💡 Learn more at https://docs.ultralytics.com/modes/val")
     }
 }

@@ -33,7 +33,7 @@ extension YOLO {
         o.name = name
         o.existOk = existOk
         o.verbose = verbose
-        let predictor = Predictor(backend: inference(), options: o)
+        let predictor = try Predictor(backend: inference(), options: o)
         try session(tracker: tracker, persist: persist).attach(to: predictor)
         var all: [Results] = []
         try predictor.run(source: source) { r in

@@ -44,6 +44,14 @@ final class HostileInputTests: XCTestCase {
             XCTAssertEqual(run.status, c.exit, context)
             XCTAssertTrue(lines.contains { $0.contains(c.message) }, "expected '\(c.message)' — " + context)
             if c.exit != 0 {
+                // A failed run leaves no empty run folder behind (the cases put their runs in `tmp`).
+                let fm = FileManager.default
+                let entries = fm.subpaths(atPath: tmp.path) ?? []
+                let hasFiles = entries.contains {
+                    var isDir: ObjCBool = false
+                    return fm.fileExists(atPath: tmp.appendingPathComponent($0).path, isDirectory: &isDir) && !isDir.boolValue
+                }
+                XCTAssertTrue(entries.isEmpty || hasFiles, "empty folders \(entries) left by a failed run — " + context)
                 let errors = run.stderr.split(separator: "\n").filter { $0.hasPrefix("Error:") }
                 XCTAssertEqual(errors.count, 1, "one error line — " + context)
                 XCTAssertLessThan(errors.first?.count ?? 0, 1_000, "error line length — " + context)

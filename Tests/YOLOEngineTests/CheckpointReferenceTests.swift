@@ -72,7 +72,7 @@ final class CheckpointReferenceTests: XCTestCase {
             var o = PredictOptions()
             o.imgsz = [imgsz]
             o.conf = conf
-            let predictor = Predictor(model: ours, options: o)
+            let predictor = try Predictor(model: ours, options: o)
             for image in images {
                 let label = "\(name) imgsz=\(imgsz) \(image.lastPathComponent)"
                 let r = try predictor.predict(try ImageIO.read(image), path: image.path)
@@ -210,7 +210,7 @@ final class CheckpointReferenceTests: XCTestCase {
         var o = PredictOptions()
         o.imgsz = [640]
         o.conf = 0.25
-        let predictor = Predictor(model: try YOLONetwork.load(url.path), options: o)
+        let predictor = try Predictor(model: try YOLONetwork.load(url.path), options: o)
         for image in valImages {
             let r = try predictor.predict(try ImageIO.read(image), path: image.path)
             _ = compare(try XCTUnwrap(refs[image.lastPathComponent]), r, label: "last.pt \(image.lastPathComponent)")

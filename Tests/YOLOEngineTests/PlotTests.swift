@@ -194,7 +194,7 @@ final class PlotTests: XCTestCase {
         o.saveCrop = true
         o.project = dir.path
         o.name = "run"
-        let predictor = Predictor(model: try YOLONetwork.load(Fixtures.path("tiny-k5-pose.pt")), options: o)
+        let predictor = try Predictor(model: try YOLONetwork.load(Fixtures.path("tiny-k5-pose.pt")), options: o)
         var results: [Results] = []
         let run = try predictor.run(source: src.path) { results.append($0) }
         let saveDir = try XCTUnwrap(run.saveDir)

@@ -42,7 +42,7 @@ final class PredictParityTests: XCTestCase {
             if let a = extra["agnostic_nms"] as? Bool { o.agnosticNMS = a }
             if let m = extra["max_det"] as? Int { o.maxDet = m }
             if let i = extra["iou"] as? Double { o.iou = Float(i) }
-            let predictor = Predictor(model: net, options: o)
+            let predictor = try Predictor(model: net, options: o)
             for img in cfg["images"] as! [[String: Any]] {
                 let file = img["source"] as! String
                 let image = try ImageIO.read(Fixtures.coco8Pose.appendingPathComponent(file))

@@ -28,7 +28,7 @@ final class PredictRunTests: XCTestCase {
         var o = PredictOptions()
         o.imgsz = [320]
         o.verbose = false
-        let predictor = Predictor(model: try YOLONetwork.load(Fixtures.path("tiny-k5-pose.pt")), options: o)
+        let predictor = try Predictor(model: try YOLONetwork.load(Fixtures.path("tiny-k5-pose.pt")), options: o)
         var seen: [String] = []
         let run = try predictor.run(source: dir.path) { seen.append(($0.path as NSString).lastPathComponent) }
         XCTAssertEqual(seen, ["000000000110.jpg", "000000000113.jpg"])
@@ -47,7 +47,14 @@ final class PredictRunTests: XCTestCase {
         let image = try ImageIO.read(URL(fileURLWithPath: val + "/000000000110.jpg"))
         var o = PredictOptions()
         o.imgsz = [640]
-        XCTAssertEqual(net.predict(image, options: o).boxes.conf, results[0].boxes.conf)
+        XCTAssertEqual(try net.predict(image, options: o).boxes.conf, results[0].boxes.conf)
+        // A side above the limit is refused before any buffer is sized from it (Int.max would overflow the rounding).
+        for side in [Predictor.maxImgsz + 1, Int.max] {
+            o.imgsz = [side]
+            XCTAssertThrowsError(try net.predict(image, options: o)) { error in
+                XCTAssertTrue("\(error)".contains("exceeds the limit of 8192 per side"), "\(error)")
+            }
+        }
     }
 
     func testMissingSourceIsAnError() throws {

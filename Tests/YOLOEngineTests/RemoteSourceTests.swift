@@ -158,7 +158,7 @@ final class RemoteSourceTests: XCTestCase {
         var o = PredictOptions()
         o.imgsz = [160]
         o.verbose = false
-        let predictor = Predictor(model: try YOLONetwork.load(Fixtures.path("tiny-k5-pose.pt")), options: o)
+        let predictor = try Predictor(model: try YOLONetwork.load(Fixtures.path("tiny-k5-pose.pt")), options: o)
         var paths: [String] = []
         let run = try predictor.run(source: "\(base)/webp-as.jpg") { paths.append($0.path) }
         XCTAssertEqual(run.results, 1)

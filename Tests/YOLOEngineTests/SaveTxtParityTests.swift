@@ -23,7 +23,7 @@ final class SaveTxtParityTests: XCTestCase {
         o.name = "predict"
         o.existOk = true  // train and val images go to one folder
         o.verbose = false
-        let predictor = Predictor(model: try YOLONetwork.load(Fixtures.path("overfit-n-pose.pt")), options: o)
+        let predictor = try Predictor(model: try YOLONetwork.load(Fixtures.path("overfit-n-pose.pt")), options: o)
         var sizes: [String: (Float, Float)] = [:]
         for split in ["train", "val"] {
             try predictor.run(source: Fixtures.coco8Pose.appendingPathComponent("images/\(split)").path) { r in

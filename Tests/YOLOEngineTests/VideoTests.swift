@@ -45,13 +45,13 @@ final class VideoTests: XCTestCase {
         return dir
     }
 
-    func predictor(stride: Int, configure: (inout PredictOptions) -> Void = { _ in }) -> Predictor {
+    func predictor(stride: Int, configure: (inout PredictOptions) -> Void = { _ in }) throws -> Predictor {
         var o = PredictOptions()
         o.imgsz = [Self.ref.predict.imgsz]
         o.conf = Float(Self.ref.predict.conf)
         o.vidStride = stride
         configure(&o)
-        return Predictor(model: Self.model, options: o)
+        return try Predictor(model: Self.model, options: o)
     }
 
     /// Strips the class counts and timing: "video 1/1 (frame 2/4) <clip>: 256x320".
@@ -93,7 +93,7 @@ final class VideoTests: XCTestCase {
             o.imgsz = [ref.imgsz]
             o.conf = Float(ref.conf)
             o.vidStride = run.vid_stride
-            let p = Predictor(model: model, options: o)
+            let p = try Predictor(model: model, options: o)
             var lines: [String] = []
             p.log = { lines.append($0) }
             var results: [Results] = []
@@ -139,7 +139,7 @@ final class VideoTests: XCTestCase {
         let clip = dir.appendingPathComponent("clip.mp4")
         try FileManager.default.copyItem(at: Fixtures.url("video/clip.mp4"), to: clip)
         for run in Self.ref.predict.runs where [3, 13].contains(run.vid_stride) {
-            let p = predictor(stride: run.vid_stride) { o in
+            let p = try predictor(stride: run.vid_stride) { o in
                 o.save = true
                 o.saveTxt = true
                 o.project = dir.appendingPathComponent("runs").path
@@ -194,7 +194,7 @@ final class VideoTests: XCTestCase {
         try FileManager.default.createDirectory(at: src, withIntermediateDirectories: true)
         try Data(contentsOf: Fixtures.url("video/clip.mp4")).prefix(5000).write(to: src.appendingPathComponent("a_broken.mp4"))
         try FileManager.default.copyItem(at: Fixtures.url("video/clip.mp4"), to: src.appendingPathComponent("b_clip.mp4"))
-        let p = predictor(stride: 6)
+        let p = try predictor(stride: 6)
         var lines: [String] = []
         p.log = { lines.append($0) }
         let out = try p.run(source: src.path)
@@ -210,7 +210,7 @@ final class VideoTests: XCTestCase {
     /// End-to-end throughput on the clip (decode + predict + label and video writing), for the report.
     func testThroughput() throws {
         let dir = try tempDir()
-        let p = predictor(stride: 1) { o in
+        let p = try predictor(stride: 1) { o in
             o.save = true
             o.saveTxt = true
             o.project = dir.path

@@ -74,7 +74,7 @@ final class ONNXPredictParityTests: XCTestCase {
     /// Dynamic export: minimal-rectangle letterbox at the default 640 (not the export's 320), like a `.pt`.
     func testDynamicExportPreprocessing() throws {
         let model = try ONNXModel(contentsOf: Fixtures.path("onnx/tiny-k5-dynamic.onnx"))
-        let predictor = Predictor(backend: model, options: { var o = PredictOptions(); o.verbose = false; return o }())
+        let predictor = try Predictor(backend: model, options: { var o = PredictOptions(); o.verbose = false; return o }())
         XCTAssertTrue(predictor.letterboxAuto)
         for img in reference("tiny-k5-dynamic") {
             let r = try predictor.predict(ImageIO.read(Fixtures.coco8Pose.appendingPathComponent("images/val/\(img["file"] as! String)")))

@@ -33,8 +33,8 @@ extension InferenceBackend {
 
 extension YOLONetwork {
     /// Predicts one decoded image (BGR or RGB `Image`) with default options, or the given ones.
-    public func predict(_ image: Image, options: PredictOptions = PredictOptions()) -> Results {
-        // A network's forward pass does not throw (only other backends' can).
-        try! Predictor(model: self, options: options).predict(image)
+    /// - Throws: `PredictError` for options that cannot run (an `imgsz` above `Predictor.maxImgsz`).
+    public func predict(_ image: Image, options: PredictOptions = PredictOptions()) throws -> Results {
+        try Predictor(model: self, options: options).predict(image)
     }
 }

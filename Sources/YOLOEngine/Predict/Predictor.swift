@@ -24,7 +24,11 @@ public final class Predictor {
     /// The stream slot (0-based) of the frame being post-processed in stream mode, else nil.
     public internal(set) var streamSlot: Int?
 
-    public init(backend: InferenceBackend, options: PredictOptions = PredictOptions()) {
+    /// The largest side `imgsz` may ask for (the CLI refuses larger values with the same limit).
+    public static let maxImgsz = 8192
+
+    /// - Throws: `PredictError.unsupported` for an `imgsz` side above `maxImgsz`.
+    public init(backend: InferenceBackend, options: PredictOptions = PredictOptions()) throws {
         backend.prepareForInference()
         self.backend = backend
         self.options = options
@@ -38,6 +42,9 @@ public final class Predictor {
         let stride = backend.maxStride
         var size = options.imgsz ?? backend.defaultImgsz ?? [640]
         if size.count == 1 { size = [size[0], size[0]] }
+        if let side = size.first(where: { $0 > Self.maxImgsz }) {
+            throw PredictError.unsupported("imgsz=\(size) is too large: \(side) exceeds the limit of \(Self.maxImgsz) per side")
+        }
         let rounded = size.map { max(($0 + stride - 1) / stride * stride, stride) }
         if rounded != size {
             Log.warning("imgsz=\(size) must be multiple of max stride \(stride), updating to \(rounded)")
@@ -45,8 +52,8 @@ public final class Predictor {
         imgsz = (rounded[0], rounded[1])
     }
 
-    public convenience init(model: YOLONetwork, options: PredictOptions = PredictOptions()) {
-        self.init(backend: model, options: options)
+    public convenience init(model: YOLONetwork, options: PredictOptions = PredictOptions()) throws {
+        try self.init(backend: model, options: options)
     }
 
     /// Predicts one decoded image. `path` names it in the results.

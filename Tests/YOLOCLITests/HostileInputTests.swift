@@ -78,4 +78,30 @@ final class HostileInputTests: XCTestCase {
             XCTAssertEqual(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "\(h): \(count) inputs, no crash")
         }
     }
+
+    /// A label cache whose fingerprint still matches but whose records were edited (short arrays, a class of 1e30,
+    /// NaN) is scanned again, with a warning, instead of trusted.
+    func testTamperedLabelCacheIsRescanned() throws {
+        let work = try TempDirectory.make(for: self, prefix: "hostile-cache")
+        let ds = work.appendingPathComponent("ds")
+        try FileManager.default.copyItem(at: Fixtures.url("hostile/ds-ok"), to: ds)
+        let args = ["pose", "val", "model=\(Fixtures.path("tiny-k5-pose.pt"))", "data=\(ds.path)/data.yaml", "imgsz=64",
+                    "project=\(work.path)", "plots=False", "exist_ok=True"]
+        let first = try YOLOBinary.run(args, cwd: work, testClass: Self.self)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let cache = ds.appendingPathComponent("labels/val.swift.cache")
+        var json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: cache)) as? [String: Any])
+        var labels = try XCTUnwrap(json["labels"] as? [[String: Any]])
+        labels[0]["cls"] = [1e30, 0]
+        labels[0]["boxes"] = [0.5]
+        json["labels"] = labels
+        let attributes = try FileManager.default.attributesOfItem(atPath: cache.path)
+        try JSONSerialization.data(withJSONObject: json).write(to: cache)
+        try FileManager.default.setAttributes([.modificationDate: attributes[.modificationDate]!], ofItemAtPath: cache.path)
+        let second = try YOLOBinary.run(args, cwd: work, testClass: Self.self)
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertTrue(second.stderr.contains("cache does not match its labels (edited or damaged), scanning again"),
+                      second.stderr)
+        XCTAssertEqual(second.stdout.components(separatedBy: "\n").filter { $0.contains("  all ") }.count, 1)
+    }
 }

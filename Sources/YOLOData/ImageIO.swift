@@ -20,15 +20,8 @@ public enum ImageIO {
     }
 
     /// Decodes an encoded image (JPEG, PNG, BMP or WebP). `name` is used in error messages.
-    /// - Parameter maxPixels: refuse headers claiming more pixels (default: OpenCV's 2^30; fuzzing passes less).
-    public static func decode(_ data: Data, name: String, order: ChannelOrder = .bgr,
-                              maxPixels: Int = 1 << 30) throws -> Image {
+    public static func decode(_ data: Data, name: String, order: ChannelOrder = .bgr) throws -> Image {
         guard !data.isEmpty else { throw ImageError.cannotDecode(name: name, reason: "empty file") }
-        if maxPixels < 1 << 30, let size = headerSize(data),
-           size.width.multipliedReportingOverflow(by: size.height).partialValue > maxPixels
-            || size.width > maxPixels || size.height > maxPixels {
-            throw ImageError.cannotDecode(name: name, reason: "header claims \(size.width)×\(size.height) pixels")
-        }
         return try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Image in
             let bytes = raw.bindMemory(to: UInt8.self)
             switch Format.sniff(bytes) {
@@ -86,36 +79,23 @@ public enum ImageIO {
         }
     }
 
-    /// Width and height from a JPEG, PNG or BMP header without decoding (nil when not found).
-    static func headerSize(_ data: Data) -> (width: Int, height: Int)? {
-        data.withUnsafeBytes { raw -> (width: Int, height: Int)? in
-            let b = raw.bindMemory(to: UInt8.self)
-            func be(_ i: Int, _ n: Int) -> Int { (0..<n).reduce(0) { $0 << 8 | Int(b[i + $1]) } }
-            func le(_ i: Int, _ n: Int) -> Int { (0..<n).reversed().reduce(0) { $0 << 8 | Int(b[i + $1]) } }
-            switch Format.sniff(b) {
-            case .png: return b.count >= 24 ? (be(16, 4), be(20, 4)) : nil
-            case .bmp: return b.count >= 26 ? (abs(Int(Int32(truncatingIfNeeded: le(18, 4)))), abs(Int(Int32(truncatingIfNeeded: le(22, 4))))) : nil
-            case .jpeg:
-                var p = 2
-                while p + 9 < b.count {
-                    guard b[p] == 0xFF else { return nil }
-                    let m = b[p + 1]
-                    if (0xC0...0xCF).contains(m), m != 0xC4, m != 0xC8, m != 0xCC { return (be(p + 7, 2), be(p + 5, 2)) }
-                    p += 2 + be(p + 2, 2)
-                }
-                return nil
-            default: return nil
-            }
-        }
-    }
+    /// Most pixels a header may claim: OpenCV's `CV_IO_MAX_IMAGE_PIXELS` (2^30). The fuzzing harness lowers it so its
+    /// memory limit measures the decoders rather than legitimate large images.
+    nonisolated(unsafe) public static var maxPixels = 1 << 30
 
-    /// OpenCV's decoder limits (`CV_IO_MAX_IMAGE_WIDTH`/`HEIGHT` 2^20, `CV_IO_MAX_IMAGE_PIXELS` 2^30), applied to
-    /// every header before a pixel buffer is allocated: a few hundred bytes claiming 65500×65500 pixels are refused
-    /// instead of allocating 12 GB. Returns why the size is refused, or nil.
-    static func sizeProblem(width: Int, height: Int, format: String) -> String? {
+    /// The limits every header passes before a pixel buffer is allocated: OpenCV's (2^20 per side, `maxPixels` in
+    /// all), and for images above 16 Mpixel a bound on pixels per byte of file that no real encoding reaches — a
+    /// Huffman-coded JPEG spends at least a bit per 8×8 block (512 px/byte; 4096 allowed), deflate expands at most
+    /// 1032× (8256 px/byte for 1-bit PNGs; 16384 allowed). A 93-byte JPEG claiming 18798×29716 pixels is refused
+    /// instead of allocating 1.7 GB. Returns why the size is refused, or nil.
+    static func sizeProblem(width: Int, height: Int, format: String, fileBytes: Int) -> String? {
         guard width > 0, height > 0 else { return "invalid \(format) size \(width)×\(height)" }
-        guard width <= 1 << 20, height <= 1 << 20, width * height <= 1 << 30 else {
-            return "\(format) header claims \(width)×\(height) pixels, above the 2^30-pixel decoding limit"
+        guard width <= 1 << 20, height <= 1 << 20, width * height <= maxPixels else {
+            return "\(format) header claims \(width)×\(height) pixels, above the decoding limit of \(maxPixels)"
+        }
+        let perByte = format == "JPEG" ? 4096 : format == "PNG" ? 16384 : Int.max
+        if width * height > 1 << 24, width * height / max(fileBytes, 1) > perByte {
+            return "\(format) header claims \(width)×\(height) pixels from a \(fileBytes)-byte file (a decompression bomb)"
         }
         return nil
     }
@@ -152,7 +132,7 @@ enum JPEGCodec {
             throw ImageError.cannotDecode(name: name, reason: message(handle))
         }
         let width = Int(w), height = Int(h)
-        if let problem = ImageIO.sizeProblem(width: width, height: height, format: "JPEG") {
+        if let problem = ImageIO.sizeProblem(width: width, height: height, format: "JPEG", fileBytes: bytes.count) {
             throw ImageError.cannotDecode(name: name, reason: problem)
         }
         let cmyk = colorspace == Int32(TJCS_CMYK.rawValue) || colorspace == Int32(TJCS_YCCK.rawValue)
@@ -311,7 +291,7 @@ enum BMPCodec {
         }
         let topDown = rawHeight < 0
         let height = abs(rawHeight)
-        if let problem = ImageIO.sizeProblem(width: width, height: height, format: "BMP") {
+        if let problem = ImageIO.sizeProblem(width: width, height: height, format: "BMP", fileBytes: b.count) {
             throw bad(problem)
         }
         switch (bpp, compression) {

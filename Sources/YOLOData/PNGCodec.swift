@@ -49,7 +49,7 @@ enum PNGCodec {
             return m
         }
         let w = Int(image.width), h = Int(image.height)
-        if let problem = ImageIO.sizeProblem(width: w, height: h, format: "PNG") {
+        if let problem = ImageIO.sizeProblem(width: w, height: h, format: "PNG", fileBytes: bytes.count) {
             png_image_free(&image)
             return problem
         }

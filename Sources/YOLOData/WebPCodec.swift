@@ -34,8 +34,8 @@ enum WebPCodec {
         let header = WebPGetFeatures(bytes.baseAddress, bytes.count, &config.input)
         guard header == VP8_STATUS_OK else { throw ImageError.cannotDecode(name: name, reason: statusText(header)) }
         let width = Int(config.input.width), height = Int(config.input.height)
-        guard width > 0, height > 0 else {
-            throw ImageError.cannotDecode(name: name, reason: "invalid WebP size \(width)×\(height)")
+        if let problem = ImageIO.sizeProblem(width: width, height: height, format: "WebP", fileBytes: bytes.count) {
+            throw ImageError.cannotDecode(name: name, reason: problem)
         }
         if config.input.has_animation != 0 {
             return try decodeFirstFrame(bytes, name: name, order: order)

@@ -78,17 +78,17 @@ struct PickleTreeBuilder {
     let maxExpanded: Int
 
     /// - Parameter maxExpanded: the most nodes the expanded tree may have (give it in proportion to the stream size).
-    init(fileName: String, maxExpanded: Int = 1_000_000,
+    init(fileName: String, maxExpanded: Int = 100_000,
          materialize: @escaping (TensorBox, String) throws -> StoredTensor) {
         self.fileName = fileName
         self.maxExpanded = maxExpanded
         self.materialize = materialize
     }
 
-    /// The budget for a pickle stream of `byteCount` bytes: generous for real checkpoints (a yolov8x pickle expands to
-    /// about 30k nodes), far below what a few hundred bytes of DUP/TUPLE2 would build.
+    /// The budget for a pickle stream of `byteCount` bytes: 64 nodes per byte (at least 100k) — generous for real
+    /// checkpoints, whose memo sharing expands little — and far below what a few hundred bytes of DUP/TUPLE2 build.
     static func expansionBudget(forStreamOf byteCount: Int) -> Int {
-        max(1_000_000, min(byteCount, Int.max / 64) * 64)
+        max(100_000, min(byteCount, Int.max / 64) * 64)
     }
 
     /// A dotted path for a message: `<root>` when empty, its last 60 characters after "…" when long.

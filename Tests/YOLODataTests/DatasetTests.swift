@@ -52,13 +52,7 @@ struct ScanReference: Decodable {
 
 /// A fresh temporary folder, removed at the end of the test.
 func makeTempDir(_ test: XCTestCase) throws -> URL {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dataset-tests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    test.addTeardownBlock {
-        _ = try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: dir.path)
-        try? FileManager.default.removeItem(at: dir)
-    }
-    return dir
+    try TempDirectory.make(for: test, prefix: "dataset-tests")
 }
 
 /// A writable copy of a fixture tree.

@@ -20,7 +20,7 @@ extension ConfigNode {
 
     /// Most values a YAML text of `byteCount` bytes may expand to once aliases are resolved.
     static func expansionBudget(forTextOf byteCount: Int) -> Int {
-        max(1_000_000, min(byteCount, Int.max / 64) * 64)
+        max(100_000, min(byteCount, Int.max / 64) * 64)
     }
 
     /// An upper bound on the nesting depth of a YAML text, found without parsing it: the flow depth (`[`/`{` outside

@@ -25,4 +25,13 @@ final class ConfigNodeTests: XCTestCase {
         XCTAssertEqual(n["list"], .list([.int(1), .double(2.5), .string("nearest")]))
         XCTAssertNotNil(n["time"])
     }
+
+    /// Base-60 integers as YAML 1.1 (and PyYAML) read them; one too large for Int becomes a double instead of the
+    /// trap Yams' own construction hits (a data-yaml fuzzer finding, Fuzz/corpus/data-yaml/regress-sexagesimal-overflow).
+    func testSexagesimalIntegersAreCheckedForOverflow() throws {
+        let node = try ConfigNode.parse(yaml: "a: 1:30\nb: -2:00\nc: 1000000000000095516:5\n")
+        XCTAssertEqual(node["a"], .int(90))
+        XCTAssertEqual(node["b"], .int(-120))
+        XCTAssertEqual(node["c"], .double(1000000000000095516.0 * 60 + 5))
+    }
 }

@@ -86,7 +86,10 @@ public indirect enum ConfigNode: Equatable, Sendable {
             if s.style != .plain { return .string(s.string) }
             switch Tag.Name(rawValue: node.tag.description) {
             case .bool: return Bool.construct(from: s).map(ConfigNode.bool) ?? .string(s.string)
-            case .int: return Int.construct(from: s).map(ConfigNode.int) ?? .string(s.string)
+            case .int:
+                // Yams' base-60 construction traps on overflow (found by the data-yaml fuzzer); read those here.
+                if s.string.contains(":") { return sexagesimalInt(s.string) }
+                return Int.construct(from: s).map(ConfigNode.int) ?? .string(s.string)
             case .float: return Double.construct(from: s).map(ConfigNode.double) ?? .string(s.string)
             case .null: return .none
             default: return .string(s.string)
@@ -101,5 +104,25 @@ public indirect enum ConfigNode: Equatable, Sendable {
             for (k, v) in map { items.append((k.string ?? "\(k)", try convert(v, budget: &budget))) }
             return .map(items)
         }
+    }
+
+    /// A YAML 1.1 base-60 integer (`-1_000:20:30`) with checked arithmetic: an int when it fits, else the nearest
+    /// double (Python's YAML would give an arbitrary-precision int), else the text.
+    static func sexagesimalInt(_ text: String) -> ConfigNode {
+        var body = Substring(text.replacingOccurrences(of: "_", with: ""))
+        let negative = body.first == "-"
+        if body.first == "-" || body.first == "+" { body = body.dropFirst() }
+        let parts = body.split(separator: ":", omittingEmptySubsequences: false).map { Int($0) }
+        guard !parts.isEmpty, parts.allSatisfy({ $0 != nil && $0! >= 0 }) else { return .string(text) }
+        var value = 0, overflow = false, approx = 0.0
+        for p in parts.map({ $0! }) {
+            approx = approx * 60 + Double(p)
+            let (m, o1) = value.multipliedReportingOverflow(by: 60)
+            let (a, o2) = m.addingReportingOverflow(p)
+            overflow = overflow || o1 || o2
+            value = a
+        }
+        if overflow { return .double(negative ? -approx : approx) }
+        return .int(negative ? -value : value)
     }
 }

@@ -17,6 +17,12 @@ final class HostileInputTests: XCTestCase {
     static let addressSpaceLimit = 3 << 30
     static let secondsLimit = 120
 
+    /// Runs `binary args` under the address-space limit, killed after the time limit.
+    func limitedRun(_ binary: String, _ args: [String], cwd: URL? = nil) throws -> YOLOBinary.Run {
+        try YOLOBinary.run(["--signal=KILL", "\(Self.secondsLimit)", "/usr/bin/prlimit", "--as=\(Self.addressSpaceLimit)",
+                            "--", binary] + args, cwd: cwd, testClass: Self.self, executable: "/usr/bin/timeout")
+    }
+
     func testEveryHostileInputEndsCleanly() throws {
         // The corpus is copied: val writes label caches beside the labels, and the repository is never written.
         let work = try TempDirectory.make(for: self, prefix: "hostile")
@@ -34,9 +40,7 @@ final class HostileInputTests: XCTestCase {
                     .replacingOccurrences(of: "{tmp}", with: tmp.path)
             }
             let start = Date()
-            let run = try YOLOBinary.run(
-                ["--signal=KILL", "\(Self.secondsLimit)", "/usr/bin/prlimit", "--as=\(Self.addressSpaceLimit)", "--",
-                 binary] + args, cwd: tmp, testClass: Self.self, executable: "/usr/bin/timeout")
+            let run = try limitedRun(binary, args, cwd: tmp)
             let seconds = Date().timeIntervalSince(start)
             let lines = (run.stdout + "\n" + run.stderr).split(separator: "\n").map(String.init)
             let context = "\(c.name): exit \(run.status) after \(String(format: "%.1f", seconds)) s; last lines: "
@@ -69,11 +73,8 @@ final class HostileInputTests: XCTestCase {
                                    "safetensors", "zip"])
         for h in harnesses {
             let count = try FileManager.default.contentsOfDirectory(atPath: corpus.appendingPathComponent(h).path).count
-            let run = try YOLOBinary.run(["--signal=KILL", "\(Self.secondsLimit)", "/usr/bin/prlimit",
-                                          "--as=\(Self.addressSpaceLimit)", "--",
-                                          try YOLOBinary.url(for: Self.self, named: "yolo-fuzz").path, h,
-                                          corpus.appendingPathComponent(h).path],
-                                         testClass: Self.self, executable: "/usr/bin/timeout")
+            let run = try limitedRun(try YOLOBinary.url(for: Self.self, named: "yolo-fuzz").path,
+                                     [h, corpus.appendingPathComponent(h).path])
             XCTAssertEqual(run.status, 0, "\(h): \(run.stdout.suffix(300)) \(run.stderr.suffix(600))")
             XCTAssertEqual(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "\(h): \(count) inputs, no crash")
         }

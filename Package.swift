@@ -33,7 +33,10 @@ let package = Package(
         .systemLibrary(name: "CWebP", path: "Sources/CWebP"),
         .systemLibrary(name: "CFreeType", path: "Sources/CFreeType", pkgConfig: "freetype2"),
         .target(name: "YOLOData", dependencies: ["YOLOTensor", "CKernels", "CTurboJPEG", "CPNG", "CWebP"], swiftSettings: optimize),
-        .target(name: "YOLOEngine", dependencies: ["YOLOModel", "YOLOData", "CFreeType"], swiftSettings: optimize),
+        /// Open MPI loaded at run time (dlopen), so nothing needs MPI to build or to run a single process.
+        .target(name: "CMPI", path: "Sources/CMPI"),
+        .target(name: "YOLODistributed", dependencies: ["CMPI"], swiftSettings: optimize),
+        .target(name: "YOLOEngine", dependencies: ["YOLOModel", "YOLOData", "YOLODistributed", "CFreeType"], swiftSettings: optimize),
         .target(name: "YOLOTrain", dependencies: ["YOLOEngine"], swiftSettings: optimize),
         /// ONNX protobuf messages generated from Scripts/onnx/onnx.proto (Scripts/onnx/generate.sh); public types
         /// `Onnx_ModelProto`, … for reading and writing `.onnx` files.
@@ -71,6 +74,7 @@ let package = Package(
         .testTarget(name: "YOLOModelTests", dependencies: ["YOLOModel", "YOLOTestSupport"]),
         .testTarget(name: "YOLODataTests", dependencies: ["YOLOData", "YOLOTestSupport"]),
         .testTarget(name: "YOLOEngineTests", dependencies: ["YOLOEngine", "YOLOTestSupport"]),
+        .testTarget(name: "YOLODistributedTests", dependencies: ["YOLODistributed", "YOLOTestSupport"]),
         .testTarget(name: "YOLOTrainTests", dependencies: ["YOLOTrain", "YOLOTestSupport"]),
         .testTarget(name: "YOLOTrackTests", dependencies: ["YOLOTrack", "YOLOTestSupport"]),
         .testTarget(name: "YOLOPoseTests", dependencies: ["YOLOPose", "YOLOTestSupport"]),

@@ -10,8 +10,11 @@ for pkg in pkg-config libdnnl-dev libturbojpeg0-dev libpng-dev libwebp-dev ffmpe
 done
 # OpenCV 4.6 for the trackers' motion compensation (core, imgproc, video headers; calib3d runtime). Without
 # --no-install-recommends it would pull in about 110 more packages.
+# Open MPI's runtime (mpirun, libmpi) for data-parallel training and sharded predict/val; loaded at run time, so
+# nothing needs it to build.
 lean=()
 dpkg -s libopencv-video-dev >/dev/null 2>&1 || lean+=(libopencv-video-dev)
+dpkg -s openmpi-bin >/dev/null 2>&1 || lean+=(openmpi-bin)
 if [ ${#need[@]} -gt 0 ] || [ ${#lean[@]} -gt 0 ]; then
   echo "installing ${need[*]} ${lean[*]}" >&2
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

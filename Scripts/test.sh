@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 Scripts/setup.sh --build-tests -Xswiftc -enable-testing
 export YOLO_REF_PYTHON="${YOLO_REF_PYTHON:-$(Scripts/refvenv.sh)}"
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$(nproc)}"
+# setup.sh installed Open MPI: the mpirun tests run instead of skipping.
+export YOLO_REQUIRE_MPI="${YOLO_REQUIRE_MPI:-1}"
 # ../shared must come out of the suite byte-identical (CI's copy is read-only, a newcomer's is writable).
 shared_listing() {
     [ -d ../shared ] || return 0

@@ -1,4 +1,5 @@
 import Foundation
+import YOLODistributed
 import YOLOEngine
 import YOLOExport
 import YOLOModel
@@ -68,13 +69,31 @@ public enum CLI {
             return 0
         } catch let error as CLIError {
             if error.showsHelp { print(help) }
-            let line = [error.description, error.hint].compactMap { $0 }.joined(separator: " ")
-            FileHandle.standardError.write(Data("Error: \(ConsoleText.line(line))\n".utf8))
-            return 1
+            return fail([error.description, error.hint].compactMap { $0 }.joined(separator: " "))
         } catch {
-            FileHandle.standardError.write(Data("Error: \(ConsoleText.line("\(error)"))\n".utf8))
+            return fail("\(error)")
+        }
+    }
+
+    /// Prints the error line; in a run of several MPI ranks it names the rank and ends every rank (the others would
+    /// otherwise wait for this one forever), so `mpirun` exits non-zero with this line in its output.
+    static func fail(_ message: String) -> Int32 {
+        guard let group = Distributed.existing, group.size > 1 else {
+            FileHandle.standardError.write(Data("Error: \(ConsoleText.line(message))\n".utf8))
             return 1
         }
+        FileHandle.standardError.write(Data("Error: rank \(group.rank)/\(group.size): \(ConsoleText.line(message))\n".utf8))
+        group.abort(code: 1)
+    }
+
+    /// Under `mpirun` with several ranks on this machine and no `OMP_NUM_THREADS`: restarts this process with
+    /// OMP_NUM_THREADS = cores / local ranks, so the ranks do not oversubscribe the cores (OpenMP reads the variable
+    /// once, when it loads, so it has to be set before the process starts). Call first thing in `main`.
+    public static func setThreadsPerRank() {
+        guard let threads = Distributed.threadsPerRank() else { return }
+        setenv("OMP_NUM_THREADS", String(threads), 1)
+        execv("/proc/self/exe", CommandLine.unsafeArgv)
+        // exec failed: carry on with OpenMP's default.
     }
 
     /// Prints a model summary: source, task, scale, classes, keypoints, strides, parameters and a forward check.

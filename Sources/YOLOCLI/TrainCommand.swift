@@ -12,6 +12,8 @@ enum TrainCommand {
         }
         print(CLI.banner())
         let trainer = try Trainer(defaults: TrainArguments.defaults, overrides: overrides)
+        trainer.weightsDumpDirectory = ProcessInfo.processInfo.environment["YOLO_TRAIN_DUMP_WEIGHTS"]
+            .map { URL(fileURLWithPath: $0) }
         _ = try trainer.train()
         print("💡 Learn more at https://docs.ultralytics.com/modes/train")
     }

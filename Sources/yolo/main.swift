@@ -1,4 +1,5 @@
 import Foundation
 import YOLOCLI
 
+CLI.setThreadsPerRank()
 exit(CLI.run(Array(CommandLine.arguments.dropFirst())))

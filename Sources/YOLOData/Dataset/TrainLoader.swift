@@ -12,6 +12,10 @@ import YOLOTensor
 /// Every sample has its own generator, seeded from (seed, epoch, position), and samples are planned in order, so a
 /// given seed gives the same batches with any number of workers. An image that fails to load is reported once and
 /// its sample left out of the batch; training goes on. `keypointCount` defaults to the labels' (K of kpt_shape).
+///
+/// Data-parallel training gives each of `worldSize` processes its own loader with its `rank`: every rank shuffles the
+/// whole dataset with the same seed, pads the order to a multiple of `worldSize` by repeating its start and takes
+/// every `worldSize`-th index from position `rank` (torch's DistributedSampler), and augments with its own generators.
 public final class TrainLoader: @unchecked Sendable {
     public let scan: DatasetScan
     public let imgsz: Int
@@ -19,6 +23,8 @@ public final class TrainLoader: @unchecked Sendable {
     public let stride: Int
     public let seed: UInt64
     public let rect: Bool
+    /// This process's shard of each epoch: rank `rank` of `worldSize`.
+    public let rank: Int, worldSize: Int
     /// Background threads preparing batches.
     public let workers: Int
     /// Dataset index → scan index (the aspect-ratio order in rect mode, else the identity).
@@ -39,8 +45,12 @@ public final class TrainLoader: @unchecked Sendable {
     public init(scan: DatasetScan, imgsz: Int, batch: Int, stride: Int = 32, seed: UInt64 = 0,
                 augment: AugmentConfig = AugmentConfig(), keypointCount: Int? = nil, flipIdx: [Int]?, rect: Bool = false,
                 cache: ImageCacheMode = .none, workers: Int = 2, npyDirectory: URL? = nil, prefix: String = "",
+                rank: Int = 0, worldSize: Int = 1,
                 log: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) throws {
         precondition(imgsz > 0 && batch > 0 && stride > 0, "TrainLoader: imgsz, batch and stride must be positive")
+        precondition(worldSize >= 1 && (0..<worldSize).contains(rank), "TrainLoader: rank \(rank) of \(worldSize)")
+        self.rank = rank
+        self.worldSize = worldSize
         precondition(!scan.images.isEmpty, "TrainLoader: no images")
         self.scan = scan
         self.imgsz = imgsz
@@ -70,8 +80,11 @@ public final class TrainLoader: @unchecked Sendable {
         buffer = MosaicBuffer(datasetCount: n, batchSize: batch, enabled: store.mode != .ram)
     }
 
+    /// Samples this rank takes per epoch (the whole dataset for one process).
+    public var samplesPerEpoch: Int { (order.count + worldSize - 1) / worldSize }
+
     /// Number of batches per epoch.
-    public var count: Int { (order.count + batchSize - 1) / batchSize }
+    public var count: Int { (samplesPerEpoch + batchSize - 1) / batchSize }
 
     /// The dataset indices of each batch of `epoch`.
     public func batches(epoch: Int) -> [[Int]] {
@@ -80,6 +93,12 @@ public final class TrainLoader: @unchecked Sendable {
         if shuffle {
             var rng = SeededGenerator(seed: seed &+ UInt64(epoch) &* 0x9E37_79B9)
             idx.shuffle(using: &rng)
+        }
+        if worldSize > 1 {
+            let total = samplesPerEpoch * worldSize
+            var padded = idx
+            while padded.count < total { padded += idx.prefix(total - padded.count) }
+            idx = Swift.stride(from: rank, to: total, by: worldSize).map { padded[$0] }
         }
         return Swift.stride(from: 0, to: idx.count, by: batchSize).map { Array(idx[$0..<min($0 + batchSize, idx.count)]) }
     }
@@ -109,7 +128,9 @@ public final class TrainLoader: @unchecked Sendable {
         for b in bad { buffer.remove(b) }
         return indices.enumerated().map { j, i in
             guard !bad.contains(i) else { return nil }
-            var random = SeededAugmentRandom(seed: seed, epoch: epoch, position: batchIndex * batchSize + j)
+            // Ranks above 0 augment with generators of their own (the reference seeds each rank with seed + 1 + rank).
+            let rankSeed = seed &+ UInt64(rank) &* 0x5851_F42D_4C95_7F2D
+            var random = SeededAugmentRandom(seed: rankSeed, epoch: epoch, position: batchIndex * batchSize + j)
             return augmenter.plan(index: i, count: order.count, geometry: geometry, buffer: &buffer, random: &random)
         }
     }

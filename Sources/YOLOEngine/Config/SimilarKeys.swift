@@ -14,8 +14,19 @@ public enum SimilarKeys {
     /// descending candidate text (as `difflib.get_close_matches` does).
     public static func closeMatches(_ word: String, among candidates: [String], n: Int = 3, cutoff: Double = 0.6) -> [String] {
         var scored: [(score: Double, key: String)] = []
+        let w = Array(word.unicodeScalars)
+        var wordCounts: [Unicode.Scalar: Int] = [:]
+        for c in w { wordCounts[c, default: 0] += 1 }
         for c in candidates {
-            let r = ratio(c, word)
+            // difflib's two upper bounds first (length, then shared characters): equal results, far fewer matchings.
+            let x = Array(c.unicodeScalars)
+            let total = x.count + w.count
+            guard total > 0 else { if cutoff <= 1 { scored.append((1, c)) }; continue }
+            if 2.0 * Double(min(x.count, w.count)) / Double(total) < cutoff { continue }
+            var left = wordCounts, shared = 0
+            for ch in x { if let n = left[ch], n > 0 { left[ch] = n - 1; shared += 1 } }
+            if 2.0 * Double(shared) / Double(total) < cutoff { continue }
+            let r = 2.0 * Double(matchingCharacters(x, w)) / Double(total)
             if r >= cutoff { scored.append((r, c)) }
         }
         scored.sort { l, r in

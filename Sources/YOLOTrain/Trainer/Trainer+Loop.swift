@@ -22,7 +22,7 @@ extension Trainer {
         }
         log("Logging results to \u{1B}[1m\(saveDir.path)\u{1B}[0m")
         log("Starting training for " + (args.isNone("time") ? "\(epochs) epochs..." : "\(TrainArguments.pyStr(args["time"])) hours..."))
-        let plots = args.bool("plots")
+        let plots = args.bool("plots") && communicator.isMain
         if plots { plotTrainingLabels() }
         let plotIndices = plots ? trainPlotIndices(batches: nb) : []
         let closeMosaic = args.int("close_mosaic") ?? 10
@@ -37,55 +37,75 @@ extension Trainer {
                 mosaicClosed = true
                 log("Closing dataloader mosaic")
                 try trainLoader.closeMosaic()
+                for loader in simulatedLoaders { try loader.closeMosaic() }
             }
             setTrainMode()
             let tloss = try trainEpoch(epoch, nb: nb, warmup: warmup, acc0: acc0, plotIndices: plotIndices,
                                        lastOptStep: &lastOptStep, stop: &stop)
             let lrs = optimizer.groups.map(\.lr)
             let finalEpoch = epoch + 1 >= epochs
-            if args.bool("val") || finalEpoch || stopper.possibleStop || stop {
-                (metrics, fitness) = try validate(final: finalEpoch)
-            }
-            // NaN recovery: reload last.pt and redo the epoch (at most 3 times), as the reference does.
-            if !(tloss.allSatisfy(\.isFinite)) || !(fitness.map(\.isFinite) ?? true) {
-                let reason = tloss.allSatisfy(\.isFinite) ? "Fitness NaN/Inf" : "Loss NaN/Inf"
-                if epoch == startEpoch {
-                    Log.warning("\(reason) detected but can not recover from last.pt...")
-                } else {
-                    nanRecoveries += 1
-                    guard nanRecoveries <= 3 else { throw TrainError.nonFinite("Training failed: NaN persisted for \(nanRecoveries) epochs") }
-                    Log.warning("\(reason) detected (attempt \(nanRecoveries)/3), recovering from last.pt...")
-                    try recoverFromLast()
-                    lastOptStep = -1
-                    optimizer.zeroGrad()
-                    continue
+            // Rank 0 validates, writes and decides; the other ranks follow its decision.
+            var decision = EpochDecision(stop: stop, recover: false, epochs: epochs)
+            var row: [(String, Double)] = []
+            if communicator.isMain {
+                if args.bool("val") || finalEpoch || stopper.possibleStop || stop {
+                    (metrics, fitness) = try validate(final: finalEpoch)
+                }
+                // NaN recovery: reload last.pt and redo the epoch (at most 3 times), as the reference does.
+                if !(tloss.allSatisfy(\.isFinite)) || !(fitness.map(\.isFinite) ?? true) {
+                    let reason = tloss.allSatisfy(\.isFinite) ? "Fitness NaN/Inf" : "Loss NaN/Inf"
+                    if epoch == startEpoch {
+                        Log.warning("\(reason) detected but can not recover from last.pt...")
+                    } else {
+                        nanRecoveries += 1
+                        guard nanRecoveries <= 3 else { throw TrainError.nonFinite("Training failed: NaN persisted for \(nanRecoveries) epochs") }
+                        Log.warning("\(reason) detected (attempt \(nanRecoveries)/3), recovering from last.pt...")
+                        decision.recover = true
+                    }
                 }
             }
-            nanRecoveries = 0
-            var row: [(String, Double)] = zip(LossGains.itemNames, tloss).map { ("train/\($0.0)", round5($0.1)) }
-            row += metrics
-            row += lrs.enumerated().map { ("lr/pg\($0.offset)", $0.element) }
-            let elapsed = Date().timeIntervalSince(trainStart)
-            try csv.append(epoch: epoch + 1, time: elapsed, columns: row)
-            stop = stopper.update(epoch: epoch + 1, fitness: fitness) || finalEpoch || stop
-            if stop && !finalEpoch && stopper.patience > 0 && epoch + 1 - stopper.bestEpoch >= stopper.patience {
-                log("\u{1B}[34m\u{1B}[1mEarlyStopping: \u{1B}[0mTraining stopped early as no improvement observed in last \(stopper.patience) epochs. Best results observed at epoch \(stopper.bestEpoch), best model saved as best.pt.\nTo update EarlyStopping(patience=\(stopper.patience)) pass a new patience value, i.e. `patience=300` or use `patience=0` to disable EarlyStopping.")
+            if !decision.recover && communicator.isMain {
+                nanRecoveries = 0
+                row = zip(LossGains.itemNames, tloss).map { ("train/\($0.0)", round5($0.1)) }
+                row += metrics
+                row += lrs.enumerated().map { ("lr/pg\($0.offset)", $0.element) }
+                let elapsed = Date().timeIntervalSince(trainStart)
+                try csv.append(epoch: epoch + 1, time: elapsed, columns: row)
+                stop = stopper.update(epoch: epoch + 1, fitness: fitness) || finalEpoch || stop
+                if stop && !finalEpoch && stopper.patience > 0 && epoch + 1 - stopper.bestEpoch >= stopper.patience {
+                    log("\u{1B}[34m\u{1B}[1mEarlyStopping: \u{1B}[0mTraining stopped early as no improvement observed in last \(stopper.patience) epochs. Best results observed at epoch \(stopper.bestEpoch), best model saved as best.pt.\nTo update EarlyStopping(patience=\(stopper.patience)) pass a new patience value, i.e. `patience=300` or use `patience=0` to disable EarlyStopping.")
+                }
+                if let hours = args.double("time") {
+                    stop = stop || elapsed > hours * 3600
+                }
+                if args.bool("save") || finalEpoch { try saveCheckpoint(epoch: epoch) }
+                if let hours = args.double("time") {
+                    let mean = Date().timeIntervalSince(trainStart) / Double(epoch - startEpoch + 1)
+                    epochs = max(Int((hours * 3600 / mean).rounded(.up)), 1)
+                    stop = stop || epoch >= epochs
+                }
+                decision.stop = stop
+                decision.epochs = epochs
             }
-            if let hours = args.double("time") {
-                stop = stop || elapsed > hours * 3600
+            decision = try share(decision)
+            if decision.recover {
+                // Every rank reloads last.pt (the run folder must be reachable from every rank).
+                try recoverFromLast()
+                lastOptStep = -1
+                optimizer.zeroGrad()
+                continue
             }
-            if args.bool("save") || finalEpoch { try saveCheckpoint(epoch: epoch) }
-            let now = Date()
-            if let hours = args.double("time") {
-                let mean = now.timeIntervalSince(trainStart) / Double(epoch - startEpoch + 1)
-                epochs = max(Int((hours * 3600 / mean).rounded(.up)), 1)
+            stop = decision.stop
+            if decision.epochs != epochs || args.double("time") != nil {
+                epochs = decision.epochs
                 args["epochs"] = .int(epochs)
                 warmup = Warmup(warmupEpochs: args.double("warmup_epochs") ?? 3, epochs: epochs, batches: nb)
                 schedule.epochs = epochs
-                stop = stop || epoch >= epochs
             }
+            let now = Date()
             epochStart = now
-            let summary = EpochSummary(epoch: epoch + 1, epochs: epochs, values: row, fitness: fitness, time: elapsed)
+            let summary = EpochSummary(epoch: epoch + 1, epochs: epochs, values: row, fitness: fitness,
+                                       time: now.timeIntervalSince(trainStart))
             if let callback = onEpochEnd, !callback(summary) { stop = true }
             if stop { break }
             epoch += 1
@@ -94,6 +114,9 @@ extension Trainer {
         let hours = Date().timeIntervalSince(trainStart) / 3600
         log("\n\(epoch - startEpoch + 1) epochs completed in \(String(format: "%.3f", hours)) hours.")
         plotGroup.wait()
+        guard communicator.isMain else {
+            return TrainResult(saveDir: saveDir, best: nil, last: lastURL, metrics: [], epochsCompleted: epoch - startEpoch + 1)
+        }
         let finalMetrics = try finalEvaluation()
         if args.bool("plots") {
             do { try ResultsPlot.write(columns: csv.read(), to: saveDir.appendingPathComponent("results.png")) }
@@ -106,7 +129,7 @@ extension Trainer {
     /// Removes the run folder of a new run that failed before its first checkpoint (only args.yaml is in it), so a
     /// bad argument or dataset leaves nothing behind.
     func discardNewRunFolder() {
-        guard resumeCheckpoint == nil, !FileManager.default.fileExists(atPath: lastURL.path) else { return }
+        guard communicator.isMain, resumeCheckpoint == nil, !FileManager.default.fileExists(atPath: lastURL.path) else { return }
         try? FileManager.default.removeItem(at: saveDir)
     }
 
@@ -118,9 +141,10 @@ extension Trainer {
         log(header)
         let factor = schedule.factor(epoch)
         let prefetch = trainLoader.stream(epoch: epoch)
-        defer { prefetch.cancel() }
+        let simulated = simulatedLoaders.map { $0.stream(epoch: epoch) }
+        defer { prefetch.cancel(); simulated.forEach { $0.cancel() } }
         let batches = prefetch.batches
-        let bar = ProgressBar("", total: nb)
+        let bar = ProgressBar("", total: nb, enabled: communicator.isMain)
         var tloss: [Double] = []
         var instances = 0
         var phase = PhaseTimer(enabled: ProcessInfo.processInfo.environment["YOLO_PROFILE"] == "1")
@@ -129,32 +153,47 @@ extension Trainer {
             phase.start()
             let batch = prefetch.batch(i)
             phase.mark("loader wait")
-            if batch.samples.isEmpty { continue }
+            // A batch whose every image failed: one process skips it; a rank of several still takes part in the
+            // gradient sum and the step, so all ranks stay in step.
+            if batch.samples.isEmpty && worldSize == 1 { continue }
             let ni = i + nb * epoch
             if warmup.isActive(ni) { accumulate = warmup.accumulate(ni, nominal: acc0) }
             optimizer.applySchedule(factor: factor, ni: ni, warmup: warmup,
                                     warmupBiasLR: args.double("warmup_bias_lr") ?? 0.1,
                                     warmupMomentum: args.double("warmup_momentum") ?? 0.8,
                                     momentum: args.double("momentum") ?? 0.937)
-            let images = multiScaled(batch.images, ni: ni)
-            let levels = model.forwardRaw(images)
-            phase.mark("forward")
-            let (total, items) = loss(levels, labels: batch.labels)
-            phase.mark("loss")
-            let d = items.map(Double.init)
-            tloss = tloss.isEmpty ? d : zip(tloss, d).map { ($0 * Double(i) + $1) / Double(i + 1) }
-            total.backward()
-            phase.mark("backward")
+            var size = imgsz
+            if !batch.samples.isEmpty {
+                let images = multiScaled(batch.images, ni: ni)
+                size = images.shape[2]
+                let levels = model.forwardRaw(images)
+                phase.mark("forward")
+                let (total, items) = loss(levels, labels: batch.labels)
+                phase.mark("loss")
+                let d = items.map(Double.init)
+                tloss = tloss.isEmpty ? d : zip(tloss, d).map { ($0 * Double(i) + $1) / Double(i + 1) }
+                total.backward()
+                phase.mark("backward")
+            }
+            runSimulatedRanks(simulated, batch: i, ni: ni)
+            try allReduceGradients()
+            if worldSize > 1 { phase.mark("gradient sum") }
             if ni - lastOptStep >= accumulate {
                 optimizerStep()
                 phase.mark("optimizer+EMA")
+                try checkReplicasAgree(step: ni)
+                try dumpWeights(step: ni)
                 lastOptStep = ni
-                if let hours = args.double("time"), Date().timeIntervalSince(trainStart) > hours * 3600 { stop = true }
+                if let hours = args.double("time") {
+                    // Rank 0's clock decides for every rank.
+                    let late = Date().timeIntervalSince(trainStart) > hours * 3600
+                    stop = try share(EpochDecision(stop: late, recover: false, epochs: epochs)).stop
+                }
             }
             instances = batch.instances
             if plotIndices.contains(ni) { plotTrainBatch(batch, ni: ni) }
             let desc = PyFormat.s("\(epoch + 1)/\(epochs)", 11) + PyFormat.s("0G", 11)
-                + (tloss + [Double(instances), Double(images.shape[2])]).map { PyFormat.g($0, width: 11, precision: 4) }.joined()
+                + (tloss + [Double(instances), Double(size)]).map { PyFormat.g($0, width: 11, precision: 4) }.joined()
             bar.setDescription(desc, done: i + 1)
             if stop { break }
         }

@@ -1,5 +1,6 @@
 import Foundation
 import YOLOData
+import YOLODistributed
 import YOLOEngine
 import YOLOFormats
 import YOLOModel
@@ -11,18 +12,27 @@ extension Trainer {
     /// checks, the train loader, accumulation and decay scaling, the optimizer, the schedule, EMA, the loss and,
     /// when resuming, the saved optimizer/EMA/stopper state.
     func setup() throws {
+        precondition(simulatedRanks == 1 || communicator.size == 1, "Trainer: simulatedRanks needs a single process")
         model = try buildModel()
         model.names = data.names
+        try broadcastInitialState()
         freezeLayers()
         let gs = max(Int(model.stride.max() ?? 32), 32)
         imgsz = try checkImageSize(gs: gs)
         args["imgsz"] = .int(imgsz)
+        try checkDataParallelArguments()
         batchSize = resolveBatch()
+        rankBatch = try splitBatch()
 
-        let scan = try scanTrainSplit()
+        // Rank 0 scans first (and writes the label cache); the others read what it wrote.
+        if communicator.rank != 0 { try communicator.barrier() }
+        let scanned = Result { try scanTrainSplit() }
+        if communicator.rank == 0 { try communicator.barrier() }
+        let scan = try scanned.get()
         valImageCount = (try? LabelScanner.imageFiles(data.split(args.string("split") ?? "val")).count) ?? 0
         metrics = zeroMetrics
-        trainLoader = try makeTrainLoader(scan: scan, stride: gs)
+        trainLoader = try makeTrainLoader(scan: scan, stride: gs, rank: communicator.rank)
+        simulatedLoaders = try (1..<simulatedRanks).map { try makeTrainLoader(scan: scan, stride: gs, rank: $0) }
         if let shapes = trainLoader.rectShapes, !shapes.allSatisfy({ $0 == shapes[0] }) {
             Log.warning("'rect=True' is incompatible with DataLoader shuffle, setting shuffle=False")
         }
@@ -171,7 +181,7 @@ extension Trainer {
     }
 
     /// The augmenting train loader from the arguments (augmentation hyperparameters, rect, cache, seed, workers).
-    func makeTrainLoader(scan: DatasetScan, stride gs: Int) throws -> TrainLoader {
+    func makeTrainLoader(scan: DatasetScan, stride gs: Int, rank: Int) throws -> TrainLoader {
         var augment = AugmentConfig { self.args.double($0) }
         if case .list(let l) = args["scale"] {
             let r = l.compactMap(\.double)
@@ -180,13 +190,13 @@ extension Trainer {
             }
             augment.scaleRange = r
         }
-        let nb = (scan.images.count + batchSize - 1) / batchSize
-        return try TrainLoader(scan: scan, imgsz: imgsz, batch: batchSize, stride: gs,
+        let nb = (scan.images.count + rankBatch - 1) / rankBatch
+        return try TrainLoader(scan: scan, imgsz: imgsz, batch: rankBatch, stride: gs,
                                seed: UInt64(max(args.int("seed") ?? 0, 0)), augment: augment,
                                keypointCount: data.kptShape[0], flipIdx: data.flipIdx,
                                rect: args.bool("rect"), cache: ImageCacheMode(argument: TrainArguments.pyStr(args["cache"])),
                                workers: max(1, min(loaderWorkers, nb)),
-                               prefix: "\u{1B}[34m\u{1B}[1mtrain: \u{1B}[0m", log: log)
+                               prefix: "\u{1B}[34m\u{1B}[1mtrain: \u{1B}[0m", rank: rank, worldSize: worldSize, log: log)
     }
 
     /// Scans the train split (label checks and cache as validation does), applying `fraction` and `classes`.

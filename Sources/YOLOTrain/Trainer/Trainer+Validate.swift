@@ -9,7 +9,7 @@ extension Trainer {
     func validationOptions(plots: Bool, standalone: Bool) -> ValOptions {
         var o = ValOptions()
         o.imgsz = imgsz
-        o.batch = batchSize * 2
+        o.batch = rankBatch * 2
         o.conf = Float(args.double("conf") ?? 0.001)
         o.iou = Float(args.double("iou") ?? 0.7)
         o.maxDet = args.int("max_det") ?? 300

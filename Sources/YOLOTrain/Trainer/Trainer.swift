@@ -1,5 +1,6 @@
 import Foundation
 import YOLOData
+import YOLODistributed
 import YOLOEngine
 import YOLOModel
 import YOLOTensor
@@ -48,6 +49,17 @@ public final class Trainer {
     /// architecture is rebuilt with the data's classes and keypoints and its weights transferred, unless
     /// `pretrained=False`.
     public var startNetwork: YOLONetwork?
+    /// The processes training together: this one alone, or the ranks `mpirun` started (data-parallel, as torch DDP:
+    /// the batch split across ranks, gradients summed after every backward, rank 0 alone validating and writing).
+    public let communicator: Communicator
+    /// Runs the data-parallel protocol of this many ranks inside one process, the ranks' batches one after the other
+    /// with their gradients summed — what `mpirun -np N` computes, without MPI (the reference its tests compare to).
+    /// Set before `train()`; only with a single-process communicator.
+    public var simulatedRanks = 1
+    /// When set, every optimizer step writes this rank's parameters (fp32, state-dict order, raw little-endian) to
+    /// `rank<R>-step<N>.f32` here (`YOLO_TRAIN_DUMP_WEIGHTS` on the command line): how the distributed tests compare
+    /// ranks and runs step by step.
+    public var weightsDumpDirectory: URL?
 
     let data: DataConfig
     /// The checkpoint to resume from, when resuming.
@@ -70,8 +82,12 @@ public final class Trainer {
     var trainLoader: TrainLoader!
     /// Background threads preparing training batches: the requested `workers`, at most the CPU count.
     var loaderWorkers = 1
+    /// Loaders of the simulated ranks 1 ..< simulatedRanks.
+    var simulatedLoaders: [TrainLoader] = []
     var imgsz = 640
     var batchSize = 16
+    /// Images per batch on each rank (`batch` split across the ranks).
+    var rankBatch = 16
     var accumulate = 1
     var freezeNames: [String] = []
     var schedule: LearningRateSchedule!
@@ -88,8 +104,14 @@ public final class Trainer {
     /// Prepares a run from the user's arguments (`overrides`, in the order given) over the reference's defaults:
     /// resolves `resume`, the run folder (created, with args.yaml) and the dataset.
     public init(defaults: [(key: String, value: ConfigNode)], overrides: [(key: String, value: ConfigNode)],
-                log: ((String) -> Void)? = nil) throws {
+                log: ((String) -> Void)? = nil, communicator: Communicator? = nil) throws {
+        self.communicator = try communicator ?? Distributed.world()
         if let log { self.log = log }
+        if self.communicator.rank != 0 {
+            // Ranks above 0 print errors only, as the reference's logger does on them.
+            self.log = { _ in }
+            Log.enabled = false
+        }
         var args = TrainArguments(defaults)
         for (k, v) in overrides { args[k] = v }
         args["task"] = .string("pose")
@@ -100,13 +122,16 @@ public final class Trainer {
         try Trainer.checkArguments(args)
         try Trainer.checkSupported(args, log: self.log)
 
-        // Run folder: a resumed run keeps its save_dir.
+        // Run folder: a resumed run keeps its save_dir; rank 0 picks it and tells the others.
+        var folder: URL
         if let dir = args.string("save_dir"), !dir.isEmpty, resumeCheckpoint != nil {
-            saveDir = URL(fileURLWithPath: dir)
+            folder = URL(fileURLWithPath: dir)
         } else {
-            saveDir = SaveDirectory.make(task: "pose", mode: "train", project: args.string("project"),
-                                         name: args.string("name"), existOk: args.bool("exist_ok"))
+            folder = SaveDirectory.make(task: "pose", mode: "train", project: args.string("project"),
+                                        name: args.string("name"), existOk: args.bool("exist_ok"))
         }
+        folder = URL(fileURLWithPath: try self.communicator.broadcast(folder.path))
+        saveDir = folder
         args["name"] = .string(saveDir.lastPathComponent)
         csv = ResultsCSV(url: saveDir.appendingPathComponent("results.csv"))
         guard let dataPath = args.string("data") else {
@@ -124,14 +149,16 @@ public final class Trainer {
         stopper = EarlyStopping(patience: args.int("patience") ?? 100)
         args["save_dir"] = .string(saveDir.path)
         self.args = args
-        try FileManager.default.createDirectory(at: weightsDir, withIntermediateDirectories: true)
-        try Data(args.yaml.utf8).write(to: saveDir.appendingPathComponent("args.yaml"), options: .atomic)
+        if self.communicator.isMain {
+            try FileManager.default.createDirectory(at: weightsDir, withIntermediateDirectories: true)
+            try Data(args.yaml.utf8).write(to: saveDir.appendingPathComponent("args.yaml"), options: .atomic)
+        }
         self.log("\u{1B}[34m\u{1B}[1mengine/trainer: \u{1B}[0m" + args.summary)
         // The reference forces dataloader workers to 0 on CPU after saving args.yaml; this build still prepares
         // batches on background threads (the batches do not depend on how many).
         loaderWorkers = max(1, min(args.int("workers") ?? 8, ProcessInfo.processInfo.activeProcessorCount))
         self.args["workers"] = .int(0)
-        if resumeCheckpoint == nil, FileManager.default.fileExists(atPath: csv.url.path) {
+        if self.communicator.isMain, resumeCheckpoint == nil, FileManager.default.fileExists(atPath: csv.url.path) {
             try? FileManager.default.removeItem(at: csv.url)
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import YOLODistributed
 import YOLOEngine
 import YOLOModel
 import YOLOTrack
@@ -53,6 +54,11 @@ enum PredictCommand {
         try CLI.checkCommonArguments(cfg)
         let options = options(cfg)
         let predictor = try Predictor(backend: model, options: options)
+        // Under mpirun each rank predicts its slice of the sources into rank 0's run folder; rank 0 prints the banner
+        // and the totals, every rank its own image lines.
+        let group = try Distributed.world()
+        predictor.communicator = group
+        if !group.isMain { Log.enabled = false }
         if cfg.mode == "track" {
             let session = try TrackingSession(tracker: cfg.string("tracker") ?? "tracktrack.yaml")
             if !session.config.unusedKeys.isEmpty {
@@ -60,11 +66,13 @@ enum PredictCommand {
             }
             session.attach(to: predictor)
         }
-        print(CLI.banner())
-        CLI.backendSummary(modelName, model).forEach { print($0) }
-        print("")
+        if group.isMain {
+            print(CLI.banner())
+            CLI.backendSummary(modelName, model).forEach { print($0) }
+            print("")
+        }
         let run = try predictor.run(source: source)
-        print("💡 Learn more at https://docs.ultralytics.com/modes/\(cfg.mode)")
+        if group.isMain { print("💡 Learn more at https://docs.ultralytics.com/modes/\(cfg.mode)") }
         // Every input unreadable: the reference's warnings end in exit 0; here the exit code says nothing was done,
         // and the run folder made for the outputs is removed again when it stayed empty.
         if run.results == 0, !run.skipped.isEmpty {

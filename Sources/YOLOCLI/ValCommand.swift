@@ -1,4 +1,5 @@
 import Foundation
+import YOLODistributed
 import YOLOData
 import YOLOEngine
 import YOLOModel
@@ -35,21 +36,31 @@ enum ValCommand {
         o.saveTxt = cfg.bool("save_txt")
         o.saveConf = cfg.bool("save_conf")
         o.plots = cfg.isSet("plots") ? cfg.bool("plots") : true
-        // The reference always makes runs/<task>/val(-N) (labels/ inside it with save_txt).
-        let saveDir = SaveDirectory.make(task: model.task, mode: "val", project: cfg.string("project"),
-                                         name: cfg.string("name"), existOk: cfg.bool("exist_ok"))
+        // The reference always makes runs/<task>/val(-N) (labels/ inside it with save_txt). Under mpirun the ranks
+        // share the folder rank 0 picks, and rank 0 alone prints.
+        let group = try Distributed.world()
+        let chosen = SaveDirectory.make(task: model.task, mode: "val", project: cfg.string("project"),
+                                        name: cfg.string("name"), existOk: cfg.bool("exist_ok"))
+        let saveDir = URL(fileURLWithPath: try group.broadcast(chosen.path))
         try FileManager.default.createDirectory(at: saveDir, withIntermediateDirectories: true)
         o.saveDir = saveDir
         // The reference makes the run folder first; a run that fails before writing anything leaves none behind.
         do {
             let validator = try Validator(backend: model, data: data, options: o)
-            print(CLI.banner())
-            CLI.backendSummary(modelName, model).forEach { print($0) }
+            validator.communicator = group
+            if group.isMain {
+                print(CLI.banner())
+                CLI.backendSummary(modelName, model).forEach { print($0) }
+                if group.size > 1 { print("Validating on \(group.size) ranks") }
+            } else {
+                validator.log = { _ in }
+                Log.enabled = false
+            }
             _ = try validator.run()
         } catch {
-            SaveDirectory.removeIfEmpty(saveDir)
+            if group.isMain { SaveDirectory.removeIfEmpty(saveDir) }
             throw error
         }
-        print("💡 Learn more at https://docs.ultralytics.com/modes/val")
+        if group.isMain { print("💡 Learn more at https://docs.ultralytics.com/modes/val") }
     }
 }

@@ -8,16 +8,6 @@ import YOLOTrain
 /// in one process (`Trainer.simulatedRanks = 2`: each step computes both ranks' half-batches one after the other and
 /// sums their gradients). Needs `mpirun` (Debian's openmpi-bin); skipped without it unless YOLO_REQUIRE_MPI=1 (CI).
 final class DataParallelTrainTests: XCTestCase {
-    static func mpirun() throws -> String {
-        for path in ["/usr/bin/mpirun", "/usr/local/bin/mpirun"] where FileManager.default.isExecutableFile(atPath: path) {
-            return path
-        }
-        if ProcessInfo.processInfo.environment["YOLO_REQUIRE_MPI"] == "1" {
-            XCTFail("mpirun not found (apt-get install openmpi-bin)")
-        }
-        throw XCTSkip("mpirun not found (apt-get install openmpi-bin)")
-    }
-
     /// The arguments both runs share: a tiny model from scratch at 64 px, batch 4 (2 per rank), a step per batch.
     static func arguments(data: String, project: URL, name: String) -> [(String, String)] {
         [("model", Fixtures.path("tiny-pose.yaml")), ("data", data), ("epochs", "3"), ("imgsz", "64"), ("batch", "4"),
@@ -27,21 +17,18 @@ final class DataParallelTrainTests: XCTestCase {
     }
 
     func testTwoRanksEqualTheSimulatedTwoRankRun() throws {
-        let mpirun = try Self.mpirun()
         let work = try TempDirectory.make(for: self, prefix: "ddp")
         let yaml = try Fixtures.writeCoco8PoseYAML(in: work)
         let mpiDump = work.appendingPathComponent("dump-mpi"), simDump = work.appendingPathComponent("dump-sim")
 
         // Two processes under mpirun.
-        let binary = try YOLOBinary.url(for: Self.self).path
-        let args = ["--allow-run-as-root", "--oversubscribe", "--bind-to", "none", "-np", "2", binary, "pose", "train"]
-            + Self.arguments(data: yaml, project: work, name: "mpi").map { "\($0.0)=\($0.1)" }
+        let args = ["pose", "train"] + Self.arguments(data: yaml, project: work, name: "mpi").map { "\($0.0)=\($0.1)" }
         // Sums over threads round differently with another thread count, and this tiny model at lr 0.05 amplifies a
         // last-bit difference within three steps: the ranks get this process's thread count.
         let threads = ProcessInfo.processInfo.environment["OMP_NUM_THREADS"]
             ?? String(ProcessInfo.processInfo.activeProcessorCount)
-        let run = try YOLOBinary.run(args, env: ["YOLO_TRAIN_DUMP_WEIGHTS": mpiDump.path, "OMP_NUM_THREADS": threads],
-                                     testClass: Self.self, executable: mpirun)
+        let run = try MPIRun.yolo(args, env: ["YOLO_TRAIN_DUMP_WEIGHTS": mpiDump.path, "OMP_NUM_THREADS": threads],
+                                  testClass: Self.self)
         XCTAssertEqual(run.status, 0, run.stderr + run.stdout)
         XCTAssertTrue(run.stdout.contains("Distributed training: 2 ranks × batch 2"), run.stdout)
         XCTAssertEqual(run.stdout.components(separatedBy: "Starting training for").count, 2, "only rank 0 logs")

@@ -62,6 +62,17 @@ public enum PredictSource {
     }
 
     /// Expands a glob pattern with `*`, `?` and `**` (any depth), sorted.
+    /// Output stems of `files` in order: the file name without extension, `-2`, `-3`, … for repeats.
+    public static func uniqueStems(_ files: [String]) -> [String] {
+        var used: [String: Int] = [:]
+        return files.map { path in
+            let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+            let n = used[stem, default: 0] + 1
+            used[stem] = n
+            return n > 1 ? "\(stem)-\(n)" : stem
+        }
+    }
+
     static func glob(_ pattern: String) -> [String] {
         let abs = pattern.hasPrefix("/") ? pattern : FileManager.default.currentDirectoryPath + "/" + pattern
         let parts = abs.split(separator: "/", omittingEmptySubsequences: true).map(String.init)

@@ -1,4 +1,5 @@
 import Foundation
+import YOLODistributed
 import YOLOData
 import YOLOModel
 
@@ -16,31 +17,31 @@ extension Predictor {
     @discardableResult
     public func run(source: String, onResult: (Results) throws -> Void = { _ in }) throws -> PredictRun {
         if let streams = try PredictSource.streams(source) {
+            guard communicator.size == 1 else {
+                throw PredictError.unsupported("live sources are not split across MPI ranks; predict '\(source)' without mpirun")
+            }
             return try runStreams(streams, streamBuffer: options.streamBuffer, onResult: onResult)
         }
         let files = try PredictSource.resolve(source)
         var run = PredictRun()
         let saveDir = try makeSaveDirectory()
         run.saveDir = saveDir
-        let prefetch = ImagePrefetcher(files)
-        var totals = Speed(preprocess: 0, inference: 0, postprocess: 0)
-        var lastShape = (height: imgsz.height, width: imgsz.width)
-        var usedStems: [String: Int] = [:]
         // batch > 1: the reference letterboxes a batch to minimal rectangles only when all its images share a shape,
         // else every image of the batch to the full square. Batches are consecutive groups of `batch` sources.
         let batch = max(options.batch, 1)
+        // Under mpirun each rank takes whole batches of a contiguous slice; output names are decided over all files.
+        let batches = communicator.shard((files.count + batch - 1) / batch)
+        let mine = (batches.lowerBound * batch)..<min(batches.upperBound * batch, files.count)
+        let stems = PredictSource.uniqueStems(files)
+        let prefetch = ImagePrefetcher(Array(files[mine]))
+        var totals = Speed(preprocess: 0, inference: 0, postprocess: 0)
+        var lastShape = (height: imgsz.height, width: imgsz.width)
         var decoded: [Int: Result<Image, Error>] = [:]
         var batchAuto: [Int: Bool] = [:]
-        for (i, path) in files.enumerated() {
+        for i in mine {
+            let path = files[i]
             if PredictSource.isVideo(path) {
-                var stem: String?
-                if saveDir != nil {
-                    var s = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-                    let n = usedStems[s, default: 0] + 1
-                    usedStems[s] = n
-                    if n > 1 { s += "-\(n)" }
-                    stem = s
-                }
+                let stem: String? = saveDir != nil ? stems[i] : nil
                 do {
                     let v = try runVideo(path: path, index: i + 1, total: files.count, saveDir: saveDir, stem: stem, onResult: onResult)
                     run.results += v.frames
@@ -60,7 +61,7 @@ extension Predictor {
                 let members = (i / batch * batch)..<min((i / batch + 1) * batch, files.count)
                 var shapes = Set<[Int]>()
                 for j in members where j >= i && !PredictSource.isVideo(files[j]) {
-                    let d = prefetch.take(j)
+                    let d = prefetch.take(j - mine.lowerBound)
                     decoded[j] = d
                     if case .success(let img) = d { shapes.insert([img.height, img.width]) }
                 }
@@ -68,7 +69,7 @@ extension Predictor {
             }
             let auto = letterboxAuto && options.rect && (batch == 1 || batchAuto[i / batch] ?? true)
             let image: Image
-            switch decoded.removeValue(forKey: i) ?? prefetch.take(i) {
+            switch decoded.removeValue(forKey: i) ?? prefetch.take(i - mine.lowerBound) {
             case .success(let img): image = img
             case .failure(let e):
                 Log.warning("image \(i + 1)/\(files.count) \(path): skipped, \(e)")
@@ -85,10 +86,7 @@ extension Predictor {
                 log("image \(i + 1)/\(files.count) \(path): \(r.inputShape.height)x\(r.inputShape.width) \(r.verbose())\(String(format: "%.1f", r.speed.inference))ms")
             }
             if let saveDir {
-                var stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-                let n = usedStems[stem, default: 0] + 1
-                usedStems[stem] = n
-                if n > 1 { stem += "-\(n)" }
+                let stem = stems[i]
                 if try saveLabelsAndCrops(r, image: image, stem: stem, in: saveDir) { run.labelsSaved += 1 }
                 if options.save {
                     let annotated = try r.plot(on: image, lineWidth: options.lineWidth, showBoxes: options.showBoxes,
@@ -98,15 +96,27 @@ extension Predictor {
             }
             try onResult(r)
         }
+        if communicator.size > 1 {
+            // Rank 0 reports the totals of every rank.
+            var sums = [Double(run.results), Double(run.labelsSaved), Double(run.skipped.count),
+                        totals.preprocess, totals.inference, totals.postprocess]
+            try communicator.allReduceSum(&sums)
+            run.results = Int(sums[0])
+            run.labelsSaved = Int(sums[1])
+            totals = Speed(preprocess: sums[3], inference: sums[4], postprocess: sums[5])
+            if communicator.rank != 0 { return run }
+        }
         logSummary(run, totals: totals, lastShape: lastShape)
         return run
     }
 
     /// The run folder (`runs/<task>/<mode>`, `labels/` inside when saving labels), created; nil when nothing is saved.
+    /// Rank 0 picks the name and the other ranks write into the same folder.
     func makeSaveDirectory() throws -> URL? {
         guard options.save || options.saveTxt || options.saveCrop else { return nil }
-        let saveDir = SaveDirectory.make(task: backend.task, mode: options.mode, project: options.project,
-                                         name: options.name, existOk: options.existOk)
+        let chosen = SaveDirectory.make(task: backend.task, mode: options.mode, project: options.project,
+                                        name: options.name, existOk: options.existOk)
+        let saveDir = URL(fileURLWithPath: try communicator.broadcast(chosen.path))
         try FileManager.default.createDirectory(at: saveDir, withIntermediateDirectories: true)
         if options.saveTxt {
             try FileManager.default.createDirectory(at: saveDir.appendingPathComponent("labels"), withIntermediateDirectories: true)

@@ -1,4 +1,5 @@
 import Foundation
+import YOLODistributed
 import YOLOData
 import YOLOModel
 import YOLOTensor
@@ -18,6 +19,9 @@ public final class Predictor {
     public let letterboxAuto: Bool
     /// Console sink for per-image lines (stdout by default).
     public var log: (String) -> Void = { print($0) }
+    /// The processes sharing the sources: each predicts a contiguous slice of the files (whole batches), rank 0
+    /// prints the summary of all. One process by default; the CLI passes the `mpirun` group.
+    public var communicator: Communicator = SingleProcess()
     /// Runs on each image's or frame's results before they are logged, saved or handed out (the reference's
     /// `on_predict_postprocess_end` callback; tracking installs one that assigns track ids).
     public var postprocessHook: ((Results, Image) throws -> Results)?

@@ -120,9 +120,9 @@ extension Validator {
     }
 
     /// Writes the records as the reference's `json.dump(jdict, f)`.
-    static func writeJSON(_ records: [ValJSONRecord], to url: URL) throws {
-        let text = "[" + records.map(\.pythonJSON).joined(separator: ", ") + "]"
-        try Data(text.utf8).write(to: url, options: .atomic)
+    /// `fragments` are the records' JSON texts, in order.
+    static func writeJSON(fragments: [String], to url: URL) throws {
+        try Data(("[" + fragments.joined(separator: ", ") + "]").utf8).write(to: url, options: .atomic)
     }
 }
 
@@ -153,11 +153,15 @@ final class ValOutputWriter {
         if options.saveTxt { try r.saveTxt(to: labelURL(for: batch.files[i]), saveConf: options.saveConf) }
     }
 
-    /// Writes predictions.json (only when there are records, as the reference). Returns its URL when written.
-    func finish() throws -> URL? {
-        guard options.saveJSON, !records.isEmpty else { return nil }
+    /// This run's records as the JSON text of each (what ranks send to rank 0).
+    func jsonFragments() -> [String] { options.saveJSON ? records.map(\.pythonJSON) : [] }
+
+    /// Writes predictions.json from the records' JSON texts (only when there are records, as the reference).
+    /// Returns its URL when written.
+    func finish(fragments: [String]) throws -> URL? {
+        guard options.saveJSON, !fragments.isEmpty else { return nil }
         let url = saveDir.appendingPathComponent("predictions.json")
-        try Validator.writeJSON(records, to: url)
+        try Validator.writeJSON(fragments: fragments, to: url)
         return url
     }
 }

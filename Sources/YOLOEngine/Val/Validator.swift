@@ -1,4 +1,5 @@
 import Foundation
+import YOLODistributed
 import YOLOData
 import YOLOModel
 import YOLOTensor
@@ -15,6 +16,9 @@ public final class Validator {
     public let options: ValOptions
     /// Console sink (stdout by default).
     public var log: (String) -> Void = { print($0) }
+    /// The processes sharing the work: each validates a contiguous slice of the batches and rank 0 merges the
+    /// statistics, prints the table and writes plots and predictions.json. One process by default.
+    public var communicator: Communicator = SingleProcess()
     /// Called with each batch's raw head outputs before decoding (the trainer computes validation losses from
     /// them). When set, the network runs as `forwardRaw` + `decode`, which gives the same output. Networks only.
     public var onRawOutputs: (([HeadLevel], ValBatch) -> Void)?
@@ -61,9 +65,16 @@ public final class Validator {
     public func run() throws -> PoseMetrics {
         guard options.batch > 0 || backend.fixedInputSize != nil else { throw ValError.invalidBatch(options.batch) }
         let entries = data.split(options.split)
-        try DatasetDownload.ensure(entries, data: data)
-        let scan = try LabelScanner.scan(imageDirOrList: entries, kptShape: data.kptShape, nc: data.nc,
+        // Rank 0 checks the data and writes the label cache first; the other ranks then read it.
+        if communicator.rank != 0 { try communicator.barrier() }
+        let scanned = Result {
+            try DatasetDownload.ensure(entries, data: data)
+            return try LabelScanner.scan(imageDirOrList: entries, kptShape: data.kptShape, nc: data.nc,
                                          singleCls: options.singleCls)
+        }
+        if communicator.rank == 0 { try communicator.barrier() }
+        let scan = try scanned.get()
+        let main = communicator.rank == 0
         let stride = backend.maxStride
         let loader: ValLoader
         if let fixed = backend.fixedInputSize {
@@ -89,14 +100,16 @@ public final class Validator {
         nms.multiLabel = true  // effective only when nc > 1, as in the reference
         var times = (pre: 0.0, inf: 0.0, post: 0.0)
         let outputs = try ValOutputWriter(options: options, imageFiles: scan.images.map(\.url))
-        let plotDir = options.plots ? options.saveDir : nil
+        try communicator.barrier()   // every rank has cleared old labels before any writes new ones
+        let plotDir = options.plots && main ? options.saveDir : nil
         var confusion = ConfusionMatrix(nc: data.nc, conf: options.conf)
         var plotted: [(ValBatch, [[Detection]])] = []
-        let progress = ProgressBar(PoseMetrics.tableHeader(), total: loader.count, enabled: options.verbose)
+        let mine = communicator.shard(loader.count)
+        let progress = ProgressBar(PoseMetrics.tableHeader(), total: mine.count, enabled: options.verbose && main)
         progress.update(0)
-        for (b, item) in loader.enumerated() {
-            defer { progress.update(b + 1) }
-            let batch = try item.get()
+        for (done, b) in mine.enumerated() {
+            defer { progress.update(done + 1) }
+            let batch = try loader.batch(at: b)
             let t0 = DispatchTime.now().uptimeNanoseconds
             let x = Validator.stack(batch.images)
             let t1 = DispatchTime.now().uptimeNanoseconds
@@ -120,7 +133,12 @@ public final class Validator {
             times.inf += Double(t2 - t1) / 1e6
             times.post += Double(t3 - t2) / 1e6
         }
+        var fragments = outputs?.jsonFragments() ?? []
+        if communicator.size > 1 {
+            try merge(&stats, confusion: &confusion, times: &times, fragments: &fragments)
+        }
         let metrics = PoseMetrics(stats: stats, names: data.names)
+        guard main else { return metrics }
         if options.verbose {
             log(metrics.tableRow())
             if data.nc > 1 { metrics.classRows().forEach(log) }
@@ -128,7 +146,7 @@ public final class Validator {
             if options.printSpeed { log(String(format: "Speed: %.1fms preprocess, %.1fms inference, 0.0ms loss, %.1fms postprocess per image",
                        times.pre / n, times.inf / n, times.post / n)) }
         }
-        if let outputs, let url = try outputs.finish() { log("Saving \(url.path)...") }
+        if let outputs, let url = try outputs.finish(fragments: fragments) { log("Saving \(url.path)...") }
         if let plotDir {
             try ValPlots.writeAll(stats: stats, metrics: metrics, confusion: confusion, batches: plotted,
                                   names: data.names, to: plotDir)

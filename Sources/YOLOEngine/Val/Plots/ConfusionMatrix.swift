@@ -19,6 +19,13 @@ public struct ConfusionMatrix: Sendable, Equatable {
     /// (nc + 1) × (nc + 1) counts, indexed [predicted][true].
     public private(set) var matrix: [[Int]]
 
+    /// Adds another matrix's counts (the same nc), e.g. another rank's.
+    public mutating func add(counts: [[Int]]) {
+        precondition(counts.count == matrix.count && counts.allSatisfy { $0.count == matrix.count },
+                     "ConfusionMatrix.add: \(counts.count) rows for nc \(nc)")
+        for i in matrix.indices { for j in matrix.indices { matrix[i][j] += counts[i][j] } }
+    }
+
     public init(nc: Int, conf: Float = 0.001, iouThreshold: Float = 0.45) {
         precondition(nc >= 0, "ConfusionMatrix: nc must be ≥ 0")
         self.nc = nc

@@ -1,4 +1,5 @@
 import Foundation
+import YOLODistributed
 import YOLOEngine
 import YOLOModel
 import YOLOTrain
@@ -10,11 +11,13 @@ enum TrainCommand {
         if !overrides.contains(where: { $0.key == "model" }) {
             overrides.insert((key: "model", value: .string(CLIGrammar.defaultModel)), at: 0)
         }
-        print(CLI.banner())
-        let trainer = try Trainer(defaults: TrainArguments.defaults, overrides: overrides)
+        // Under mpirun: data-parallel over the ranks; rank 0 alone prints.
+        let group = try Distributed.world()
+        if group.isMain { print(CLI.banner()) }
+        let trainer = try Trainer(defaults: TrainArguments.defaults, overrides: overrides, communicator: group)
         trainer.weightsDumpDirectory = ProcessInfo.processInfo.environment["YOLO_TRAIN_DUMP_WEIGHTS"]
             .map { URL(fileURLWithPath: $0) }
         _ = try trainer.train()
-        print("💡 Learn more at https://docs.ultralytics.com/modes/train")
+        if group.isMain { print("💡 Learn more at https://docs.ultralytics.com/modes/train") }
     }
 }

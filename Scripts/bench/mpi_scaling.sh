@@ -16,17 +16,8 @@ bin="$PWD/.build/release/yolo"
 [ -x "$bin" ] || { echo "build first: Scripts/setup.sh" >&2; exit 1; }
 work="$(mktemp -d /tmp/mpi-scaling-XXXXXX)"
 trap 'rm -rf "$work"' EXIT
-cp -r ../shared/datasets/coco8-pose "$work/coco8-pose"
-chmod -R u+w "$work/coco8-pose"
-cat > "$work/data.yaml" <<YAML
-path: $work/coco8-pose
-train: [images/train, images/val]
-val: images/val
-kpt_shape: [17, 3]
-flip_idx: [0, 2, 1, 4, 3, 6, 5, 8, 7, 10, 9, 12, 11, 14, 13, 16, 15]
-names:
-  0: person
-YAML
+source Scripts/lib/coco8.sh
+coco8_copy "$work" "[images/train, images/val]"
 export YOLO_CONFIG_DIR="$work/config"
 cores=$(nproc)
 args=(pose train "model=$model" "data=$work/data.yaml" "epochs=$epochs" "imgsz=$imgsz" "batch=$batch" "nbs=$batch"

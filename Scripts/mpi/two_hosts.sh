@@ -40,17 +40,8 @@ exec ip netns exec "yolo-h${host##*.}" sh -c "$*"
 AGENT
 chmod +x "$work/netns-rsh"
 
-cp -r ../shared/datasets/coco8-pose "$work/coco8-pose"
-chmod -R u+w "$work/coco8-pose"
-cat > "$work/data.yaml" <<YAML
-path: $work/coco8-pose
-train: images/train
-val: images/val
-kpt_shape: [17, 3]
-flip_idx: [0, 2, 1, 4, 3, 6, 5, 8, 7, 10, 9, 12, 11, 14, 13, 16, 15]
-names:
-  0: person
-YAML
+source Scripts/lib/coco8.sh
+coco8_copy "$work"
 export YOLO_CONFIG_DIR="$work/config" OMP_NUM_THREADS=1
 args=(pose train model=Tests/Fixtures/tiny-pose.yaml "data=$work/data.yaml" epochs=3 imgsz=64 batch=4 nbs=4
       pretrained=False plots=False val=False "project=$work/runs")

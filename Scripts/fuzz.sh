@@ -4,6 +4,8 @@
 #   Scripts/fuzz.sh [SECONDS] [HARNESS...]     default 20 s each, every harness
 #   FUZZ_RUNS=1000000 Scripts/fuzz.sh 600 zip  stop at a number of executions (or the time, whichever is first)
 #   FUZZ_SEED=1 Scripts/fuzz.sh                 a fixed libFuzzer seed (CI), else a random one
+#   FUZZ_TIMEOUT=30 Scripts/fuzz.sh 3600 cli   per-input limit in seconds (default 10; raise it for long runs
+#                                               beside other work, where a starved input can pass 10 s)
 #
 # Harnesses: zip pickle checkpoint safetensors model-yaml data-yaml labels image cli (Fuzz/YOLOFuzz/Harness.swift).
 # Seeds come from Fuzz/corpus/<harness> (Scripts/fuzz/make_seeds.py); what the fuzzer finds goes to a work corpus
@@ -26,7 +28,7 @@ mkdir -p .build-fuzz/crashes
 for h in "${harnesses[@]}"; do
     work=.build-fuzz/corpus/$h
     mkdir -p "$work"
-    limits=(-rss_limit_mb=1024 -timeout=10 -max_len=262144 -print_final_stats=1
+    limits=(-rss_limit_mb=1024 "-timeout=${FUZZ_TIMEOUT:-10}" -max_len=262144 -print_final_stats=1
             "-artifact_prefix=.build-fuzz/crashes/$h-")
     limits+=("-max_total_time=$seconds" "-seed=${FUZZ_SEED:-0}")
     [ -z "${FUZZ_RUNS:-}" ] || limits+=("-runs=$FUZZ_RUNS")

@@ -4,14 +4,15 @@
 # images per second of each and their ratio, with the CPU model.
 #
 #   Scripts/bench/mpi_scaling.sh [MODEL_YAML] [IMGSZ] [BATCH] [EPOCHS] [RANKS]
-#   defaults: yolov8n-pose.yaml 640 8 6 2
+#   defaults: yolov8n-pose.yaml 640 8 8 2
 #
 # Data: the 8 coco8-pose images (train + val of ../shared/datasets/coco8-pose) as the training split, so one epoch is
-# one optimizer step of BATCH images when BATCH=8. Epoch 1 (primitive creation, warm-up) is left out of the means.
+# one optimizer step of BATCH images when BATCH=8. Epoch 1 (primitive creation, warm-up) and the last (final
+# validation and checkpoint) are left out of the means, so EPOCHS ≥ 3.
 # Needs a release build (Scripts/setup.sh) and mpirun (openmpi-bin).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-model="${1:-yolov8n-pose.yaml}"; imgsz="${2:-640}"; batch="${3:-8}"; epochs="${4:-6}"; ranks="${5:-2}"
+model="${1:-yolov8n-pose.yaml}"; imgsz="${2:-640}"; batch="${3:-8}"; epochs="${4:-8}"; ranks="${5:-2}"
 bin="$PWD/.build/release/yolo"
 [ -x "$bin" ] || { echo "build first: Scripts/setup.sh" >&2; exit 1; }
 work="$(mktemp -d /tmp/mpi-scaling-XXXXXX)"
@@ -23,13 +24,14 @@ cores=$(nproc)
 args=(pose train "model=$model" "data=$work/data.yaml" "epochs=$epochs" "imgsz=$imgsz" "batch=$batch" "nbs=$batch"
       val=False save=False plots=False pretrained=False workers=2 "project=$work/runs")
 
-# Mean seconds per epoch after the first, from results.csv's cumulative time column.
+# Mean seconds per epoch over epochs 2 … N-1 (the first creates primitives, the last validates and saves), from
+# results.csv's cumulative time column.
 per_epoch() {
     python3 - "$1" <<'PY'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 t = [float(r["time"] if "time" in r else r[" time"]) for r in rows]
-d = [b - a for a, b in zip(t, t[1:])]
+d = [b - a for a, b in zip(t, t[1:])][:-1]
 print(f"{sum(d) / len(d):.3f}" if d else "nan")
 PY
 }

@@ -83,4 +83,28 @@ final class DistributedCLITests: XCTestCase {
         XCTAssertGreaterThan(a.count, 100)
         XCTAssertEqual(a, b, "predictions.json in the same order")
     }
+
+    /// A rank that fails (here: its dataset is missing on its "host") prints one line naming itself and ends the
+    /// whole job; mpirun exits non-zero instead of the other rank waiting forever.
+    func testFailingRankEndsTheJob() throws {
+        let mpirun = try MPIRun.path()
+        let work = try TempDirectory.make(for: self, prefix: "mpi-fail")
+        let yaml = try Fixtures.writeCoco8PoseYAML(in: work)
+        let binary = try YOLOBinary.url(for: Self.self).path
+        let common = ["pose", "train", "model=\(Fixtures.path("tiny-pose.yaml"))", "epochs=2", "imgsz=64", "batch=4",
+                      "pretrained=False", "plots=False", "project=\(work.path)", "name=fail"]
+        // Two application contexts: rank 0 with the dataset, rank 1 with a path that does not exist.
+        let args = ["--allow-run-as-root", "--oversubscribe", "--bind-to", "none", "-np", "1", binary] + common
+            + ["data=\(yaml)", ":", "-np", "1", binary] + common + ["data=\(work.path)/missing.yaml"]
+        let start = Date()
+        let run = try YOLOBinary.run(["-s", "KILL", "120", mpirun] + args, testClass: Self.self,
+                                     executable: "/usr/bin/timeout")
+        XCTAssertNotEqual(run.status, 0)
+        XCTAssertNotEqual(run.status, 137, "killed by the timeout: the job hung")
+        XCTAssertLessThan(Date().timeIntervalSince(start), 100)
+        let errors = (run.stderr + run.stdout).components(separatedBy: "\n").filter { $0.hasPrefix("Error: ") }
+        XCTAssertEqual(errors.count, 1, run.stderr + run.stdout)
+        XCTAssertTrue(errors.first?.hasPrefix("Error: rank 1/2: ") ?? false, errors.first ?? "")
+        XCTAssertTrue(errors.first?.contains("missing.yaml") ?? false, errors.first ?? "")
+    }
 }

@@ -25,6 +25,12 @@ extension CLI {
             Log.warning(display ? "'show=True' is not supported by this build (no window system integration); results are not displayed"
                                 : "Environment does not support cv2.imshow() or PIL Image.show()\nThe DISPLAY environment variable isn't set.")
         }
+        if let q = cfg.string("quantize") {
+            Log.warning("'quantize=\(q)' has no effect here: \(cfg.mode) runs in float32 on a CPU, as Ultralytics does (bf16 inference is not implemented yet)")
+        }
+        if cfg.bool("dnn") {
+            Log.warning("'dnn=True' (OpenCV DNN for ONNX models in Ultralytics) is not used: this build runs ONNX models on its own tensor core")
+        }
         for key in ["visualize", "embed"] where cfg.isSet(key) && cfg.bool(key) {
             Log.warning("'\(key)' is not supported by this build yet; ignoring '\(key)=\(cfg.string(key) ?? "")'")
         }

@@ -41,13 +41,17 @@ public struct CLIConfig: Equatable {
 
     /// The override for `key`, else its default (`.none` for keys outside the default config).
     public func value(_ key: String) -> CLIValue {
+        ArgumentReads.note(key)
         if key == "task" { return .string(task) }
         if key == "mode" { return .string(mode) }
         return overrides[key] ?? DefaultConfig.value(key) ?? .none
     }
 
     /// Whether the user gave `key`.
-    public func isSet(_ key: String) -> Bool { overrides[key] != nil }
+    public func isSet(_ key: String) -> Bool {
+        ArgumentReads.note(key)
+        return overrides[key] != nil
+    }
 
     /// The value as text (`device=0` → `"0"`, `device=0,1` → `"[0, 1]"`); nil for None.
     public func string(_ key: String) -> String? {

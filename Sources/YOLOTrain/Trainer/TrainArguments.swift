@@ -16,7 +16,10 @@ public struct TrainArguments: Sendable {
     }
 
     public subscript(key: String) -> ConfigNode {
-        get { entries.first { $0.key == key }?.value ?? .none }
+        get {
+            ArgumentReads.note(key)
+            return entries.first { $0.key == key }?.value ?? .none
+        }
         set {
             if let i = entries.firstIndex(where: { $0.key == key }) { entries[i].value = newValue }
             else { entries.append((key, newValue)) }

@@ -112,7 +112,15 @@ extension Trainer {
             weights = nil
         default: break
         }
+        let remapByName = args.bool("cls_remap")
         if let weights {
+            // The reference (cls_remap=True) moves class-head rows to the dataset's class order by name when the
+            // names differ; this build transfers them by index.
+            if remapByName, !weightNames.isEmpty,
+               weightNames.mapValues({ $0.lowercased() }) != data.names.mapValues({ $0.lowercased() }),
+               Set(weightNames.values.map { $0.lowercased() }).intersection(data.names.values.map { $0.lowercased() }).count > 0 {
+                Log.warning("cls_remap: the pretrained class names differ from the dataset's; class-head rows are transferred by index, not remapped by name (not implemented yet; cls_remap=False is the behaviour here)")
+            }
             let (n, total) = net.transfer(from: weights)
             log("Transferred \(n)/\(total) items from pretrained weights")
             if n == total, !weightNames.isEmpty { net.names = weightNames }

@@ -22,6 +22,12 @@ extension Trainer {
         if args.bool("profile") { Log.warning("'profile' has no effect: this build has no logger integrations to profile for") }
         if args.bool("channels_last") { Log.warning("'channels_last=True' is only supported on CUDA, ignoring on 'cpu'.") }
         if (args.double("cls_pw") ?? 0) > 0 { Log.warning("'cls_pw' class weighting is not implemented yet; the class loss is unweighted") }
+        if !args.bool("deterministic") {
+            Log.warning("'deterministic=False' changes nothing here: training is deterministic for a given seed and number of threads")
+        }
+        if case .bool(false) = args["verbose"] {
+            Log.warning("'verbose=False' is not applied to training: the log and the final validation's per-class rows are printed as with verbose=True")
+        }
         if case .list = args["fraction"] { Log.warning("a per-split 'fraction' list is not supported; using the whole train split") }
     }
 }

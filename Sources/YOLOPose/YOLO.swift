@@ -88,6 +88,17 @@ public final class YOLO {
                                 saveCrop: saveCrop, project: project, name: name, existOk: existOk, verbose: verbose)
     }
 
+    /// The results of `source` as a lazy `AsyncSequence` (the reference's `model.predict(source, stream=True)`):
+    /// videos and live streams (`rtsp://…`, `0` for a webcam) are predicted as they are read, on a background
+    /// thread at most a few results ahead of the consumer; leaving the loop stops the prediction.
+    ///
+    /// ```swift
+    /// for try await r in try model.stream("clip.mp4") { print(r.verbose()) }
+    /// ```
+    public func stream(_ source: String, options: PredictOptions = PredictOptions()) throws -> ResultsStream {
+        try Predictor(backend: inference(), options: options).stream(source)
+    }
+
     /// Predicts one decoded image.
     public func predict(_ image: Image, options: PredictOptions = PredictOptions()) throws -> Results {
         try Predictor(backend: inference(), options: options).predict(image)

@@ -65,7 +65,7 @@ final class DistributedCLITests: XCTestCase {
 
             """.write(to: yaml, atomically: true, encoding: .utf8)
         // batch=2: four batches, two per rank.
-        let common = ["pose", "val", "model=\(model)", "data=\(yaml.path)", "batch=2", "save_json=True", "plots=False",
+        let common = ["pose", "val", "model=\(model)", "data=\(yaml.path)", "batch=2", "save_json=True",
                       "project=\(work.path)"]
         let one = try YOLOBinary.run(common + ["name=one"], testClass: Self.self)
         XCTAssertEqual(one.status, 0, one.stderr)
@@ -82,6 +82,14 @@ final class DistributedCLITests: XCTestCase {
         let b = try Data(contentsOf: work.appendingPathComponent("two/predictions.json"))
         XCTAssertGreaterThan(a.count, 100)
         XCTAssertEqual(a, b, "predictions.json in the same order")
+        // Plots from the merged statistics and counts, and val_batch0…2 drawn by the ranks holding those batches.
+        for name in ["confusion_matrix.png", "confusion_matrix_normalized.png", "BoxPR_curve.png", "PosePR_curve.png",
+                     "val_batch0_pred.jpg", "val_batch1_pred.jpg", "val_batch2_pred.jpg", "val_batch2_labels.jpg"] {
+            let x = try? Data(contentsOf: work.appendingPathComponent("one/\(name)"))
+            let y = try? Data(contentsOf: work.appendingPathComponent("two/\(name)"))
+            XCTAssertNotNil(x, name)
+            XCTAssertEqual(x, y, name)
+        }
     }
 
     /// A rank that fails (here: its dataset is missing on its "host") prints one line naming itself and ends the

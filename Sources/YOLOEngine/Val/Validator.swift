@@ -101,7 +101,7 @@ public final class Validator {
         var times = (pre: 0.0, inf: 0.0, post: 0.0)
         let outputs = try ValOutputWriter(options: options, imageFiles: scan.images.map(\.url))
         try communicator.barrier()   // every rank has cleared old labels before any writes new ones
-        let plotDir = options.plots && main ? options.saveDir : nil
+        let plotDir = options.plots ? options.saveDir : nil
         var confusion = ConfusionMatrix(nc: data.nc, conf: options.conf)
         var plotted: [(ValBatch, [[Detection]])] = []
         let mine = communicator.shard(loader.count)
@@ -127,7 +127,8 @@ public final class Validator {
                 if plotDir != nil { confusion.process(detections: d, gtBoxes: Validator.pixelBoxes(batch.labels[i], batch.shape),
                                                       gtClasses: batch.labels[i].map(\.cls)) }
             }
-            if plotDir != nil && plotted.count < 3 { plotted.append((batch, dets)) }
+            // The first batches of the whole run are drawn (val_batch0…2), by the rank that holds each.
+            if plotDir != nil && b < ValPlots.plottedBatches { plotted.append((batch, dets)) }
             let t3 = DispatchTime.now().uptimeNanoseconds
             times.pre += Double(t1 - t0) / 1e6
             times.inf += Double(t2 - t1) / 1e6
@@ -138,7 +139,16 @@ public final class Validator {
             try merge(&stats, confusion: &confusion, times: &times, fragments: &fragments)
         }
         let metrics = PoseMetrics(stats: stats, names: data.names)
-        guard main else { return metrics }
+        guard main else {
+            if let plotDir {
+                let font = try FontRenderer.shared()
+                for (k, item) in plotted.enumerated() {
+                    try ValPlots.writeBatch(item.0, predictions: item.1, index: mine.lowerBound + k, names: data.names,
+                                            to: plotDir, font: font)
+                }
+            }
+            return metrics
+        }
         if options.verbose {
             log(metrics.tableRow())
             if data.nc > 1 { metrics.classRows().forEach(log) }

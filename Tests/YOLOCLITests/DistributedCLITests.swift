@@ -20,6 +20,15 @@ final class DistributedCLITests: XCTestCase {
         return folder
     }
 
+    /// `yolo args name=one` as one process and `name=two` on two ranks, both required to succeed.
+    func runOnceAndOnTwoRanks(_ args: [String]) throws -> (one: YOLOBinary.Run, two: YOLOBinary.Run) {
+        let one = try YOLOBinary.run(args + ["name=one"], testClass: Self.self)
+        XCTAssertEqual(one.status, 0, one.stderr)
+        let two = try MPIRun.yolo(args + ["name=two"], testClass: Self.self)
+        XCTAssertEqual(two.status, 0, two.stderr + two.stdout)
+        return (one, two)
+    }
+
     func labels(_ dir: URL) throws -> [String: String] {
         var out: [String: String] = [:]
         for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) {
@@ -34,10 +43,7 @@ final class DistributedCLITests: XCTestCase {
         let source = try imageFolder(in: work).path
         let common = ["pose", "predict", "model=\(model)", "source=\(source)", "save_txt=True", "save_conf=True",
                       "project=\(work.path)"]
-        let one = try YOLOBinary.run(common + ["name=one"], testClass: Self.self)
-        XCTAssertEqual(one.status, 0, one.stderr)
-        let two = try MPIRun.yolo(common + ["name=two"], testClass: Self.self)
-        XCTAssertEqual(two.status, 0, two.stderr + two.stdout)
+        let (one, two) = try runOnceAndOnTwoRanks(common)
         let expected = try labels(work.appendingPathComponent("one/labels"))
         XCTAssertEqual(expected.count, 8, "the model finds people in every image")
         XCTAssertEqual(try labels(work.appendingPathComponent("two/labels")), expected)
@@ -67,10 +73,7 @@ final class DistributedCLITests: XCTestCase {
         // batch=2: four batches, two per rank.
         let common = ["pose", "val", "model=\(model)", "data=\(yaml.path)", "batch=2", "save_json=True",
                       "project=\(work.path)"]
-        let one = try YOLOBinary.run(common + ["name=one"], testClass: Self.self)
-        XCTAssertEqual(one.status, 0, one.stderr)
-        let two = try MPIRun.yolo(common + ["name=two"], testClass: Self.self)
-        XCTAssertEqual(two.status, 0, two.stderr + two.stdout)
+        let (one, two) = try runOnceAndOnTwoRanks(common)
         func table(_ text: String) -> [String] {
             text.components(separatedBy: .newlines).map { $0.components(separatedBy: "\u{1B}[K").last ?? $0 }
                 .filter { $0.trimmingCharacters(in: .whitespaces).hasPrefix("all ") }

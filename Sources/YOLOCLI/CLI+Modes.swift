@@ -1,8 +1,20 @@
+import YOLODistributed
 import YOLOEngine
 extension CLI {
     /// Runs a resolved task/mode command (`predict`, `val`, `train`, `export`, …).
     static func runMode(_ cfg: CLIConfig) throws {
         try checkImgsz(cfg)
+        // Under mpirun: train, predict and val share the work; tracking follows each source's frames in order and
+        // export writes one file, so those run on one process.
+        if let env = MPIEnvironment(), env.size > 1 {
+            if cfg.mode == "track" {
+                throw CLIError.invalidValue("track follows each source's frames in order and is not split across MPI ranks; run it without mpirun (or with -np 1)")
+            }
+            if cfg.mode == "export" {
+                let group = try Distributed.world()
+                guard group.isMain else { return }
+            }
+        }
         switch cfg.mode {
         case "predict", "track": try PredictCommand.run(cfg)
         case "val": try ValCommand.run(cfg)

@@ -31,7 +31,10 @@ extension CLI {
         if cfg.bool("dnn") {
             Log.warning("'dnn=True' (OpenCV DNN for ONNX models in Ultralytics) is not used: this build runs ONNX models on its own tensor core")
         }
-        for key in ["visualize", "embed"] where cfg.isSet(key) && cfg.bool(key) {
+        if cfg.mode == "val" && cfg.bool("visualize") {
+            Log.warning("'visualize' is used by predict only (as in the reference); val ignores it")
+        }
+        for key in ["embed"] where cfg.isSet(key) && cfg.bool(key) {
             Log.warning("'\(key)' is not supported by this build yet; ignoring '\(key)=\(cfg.string(key) ?? "")'")
         }
 

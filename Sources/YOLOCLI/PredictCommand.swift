@@ -31,6 +31,8 @@ enum PredictCommand {
         o.vidStride = cfg.int("vid_stride") ?? 1
         o.streamBuffer = cfg.bool("stream_buffer")
         o.saveFrames = cfg.bool("save_frames")
+        // LayerCAM maps, as the reference: not with augment or embed (it skips them then).
+        o.visualize = cfg.bool("visualize") && !cfg.bool("augment") && !cfg.isSet("embed")
         o.batch = cfg.isSet("batch") ? max(cfg.int("batch") ?? 1, 1) : 1  // predict and track default to 1
         if cfg.isSet("batch"), let b = cfg.int("batch"), b < 1 {
             Log.warning("'batch=\(b)' is not a batch size for \(cfg.mode); images are predicted in batches of 1")
@@ -52,7 +54,11 @@ enum PredictCommand {
             throw CLIError.missing("'source' is required for \(cfg.mode), e.g. 'yolo pose \(cfg.mode) model=\(modelName) source=path/to/images'")
         }
         try CLI.checkCommonArguments(cfg)
-        let options = options(cfg)
+        var options = options(cfg)
+        if options.visualize, !(model is YOLONetwork) {
+            Log.warning("['visualize'] not supported by this model (format='\((modelName as NSString).pathExtension.lowercased())'), ignoring.")
+            options.visualize = false
+        }
         let predictor = try Predictor(backend: model, options: options)
         // Under mpirun each rank predicts its slice of the sources into rank 0's run folder; rank 0 prints the banner
         // and the totals, every rank its own image lines.

@@ -28,6 +28,9 @@ public struct PredictOptions: Sendable {
     public var rect = true
     /// Also write each annotated video/stream frame as a JPEG (`save_frames`, with `save`).
     public var saveFrames = false
+    /// `visualize`: a LayerCAM heat map of each image's predictions, `<stem>_cam.jpg` in the run folder (PyTorch
+    /// models; exported models warn and ignore it, as the reference does).
+    public var visualize = false
     /// Live sources: queue up to 30 frames instead of always taking the newest (`stream_buffer`).
     public var streamBuffer = false
     /// `predict` or `track`: names the run folder (`runs/pose/track`).

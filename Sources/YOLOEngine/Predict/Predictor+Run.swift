@@ -77,6 +77,10 @@ extension Predictor {
                 continue
             }
             let r = try predictFrame(image, path: path, auto: auto)
+            // The reference draws the map during inference, so its line comes before the image's.
+            if options.visualize, let saveDir, let network = backend as? YOLONetwork {
+                try writeActivationMap(image, stem: stems[i], auto: auto, network: network, saveDir: saveDir)
+            }
             lastShape = r.inputShape
             totals.preprocess += r.speed.preprocess
             totals.inference += r.speed.inference
@@ -113,7 +117,7 @@ extension Predictor {
     /// The run folder (`runs/<task>/<mode>`, `labels/` inside when saving labels), created; nil when nothing is saved.
     /// Rank 0 picks the name and the other ranks write into the same folder.
     func makeSaveDirectory() throws -> URL? {
-        guard options.save || options.saveTxt || options.saveCrop else { return nil }
+        guard options.save || options.saveTxt || options.saveCrop || options.visualize else { return nil }
         let chosen = SaveDirectory.make(task: backend.task, mode: options.mode, project: options.project,
                                         name: options.name, existOk: options.existOk)
         let saveDir = URL(fileURLWithPath: try communicator.broadcast(chosen.path))

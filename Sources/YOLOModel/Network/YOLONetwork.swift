@@ -50,6 +50,18 @@ public final class YOLONetwork: Module {
 
     /// Runs the backbone and neck and returns the head's raw per-level outputs. `x` is NHWC RGB in [0, 1].
     public func forwardRaw(_ x: Tensor) -> [HeadLevel] {
+        let feats = headInputs(x)
+        let t0 = layerTimer == nil ? 0 : DispatchTime.now().uptimeNanoseconds
+        let r = head.raw(feats)
+        layerTimer?(model.count - 1, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+        return r
+    }
+
+    /// Runs the backbone and neck and returns the feature maps entering the head (one per level). With `taps`, the
+    /// j-th tap is added to the j-th head input where its layer produces it, so every later use (the neck's
+    /// downsampling paths and the head) sees it: the gradient a zero tap receives is the gradient with respect to that
+    /// feature map through all paths (what LayerCAM weights activations by).
+    public func headInputs(_ x: Tensor, taps: [Tensor]? = nil) -> [Tensor] {
         precondition(x.rank == 4 && x.shape[3] == config.channels,
                      "YOLONetwork: input \(x.shape) must be NHWC with \(config.channels) channels")
         let maxStride = Int(stride.max() ?? 32)
@@ -59,14 +71,11 @@ public final class YOLONetwork: Module {
         var last = x
         for (i, layer) in model.items.enumerated() {
             let inputs = sources[i].map { $0 == i - 1 ? last : outputs[$0]! }
+            if i == model.count - 1 { return inputs }
             let t0 = layerTimer == nil ? 0 : DispatchTime.now().uptimeNanoseconds
-            if i == model.count - 1 {
-                let r = head.raw(inputs)
-                layerTimer?(i, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
-                return r
-            }
             last = (layer as! GraphLayer).forward(inputs)
             layerTimer?(i, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+            if let taps, let j = sources[model.count - 1].firstIndex(of: i) { last = last.adding(taps[j]) }
             if save.contains(i) { outputs[i] = last }
         }
         preconditionFailure("YOLONetwork: no head layer")

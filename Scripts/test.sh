@@ -14,10 +14,17 @@ shared_listing() {
     find -L ../shared/ -printf '%P %s %T@ %m\n' | sort | sha256sum
 }
 before="$(shared_listing)"
+# Nor may it add or change files of the checkout's fixtures (an export writes beside its model, for one).
+fixtures_before="$(git status --porcelain -- Tests/Fixtures 2>/dev/null || true)"
 status=0
 swift test -c release --skip-build -Xswiftc -enable-testing "$@" || status=$?
 if [ "$(shared_listing)" != "$before" ]; then
     echo "error: the test suite changed ../shared (tests must work on temporary copies)" >&2
+    status=1
+fi
+if [ "$(git status --porcelain -- Tests/Fixtures 2>/dev/null || true)" != "$fixtures_before" ]; then
+    echo "error: the test suite wrote into Tests/Fixtures:" >&2
+    git status --porcelain -- Tests/Fixtures >&2
     status=1
 fi
 exit $status

@@ -1,5 +1,6 @@
 import YOLODistributed
 import YOLOEngine
+import YOLOModel
 extension CLI {
     /// Runs a resolved task/mode command (`predict`, `val`, `train`, `export`, …).
     static func runMode(_ cfg: CLIConfig) throws {
@@ -7,13 +8,13 @@ extension CLI {
         // Under mpirun: train, predict and val share the work; tracking follows each source's frames in order and
         // export writes one file, so those run on one process.
         if let env = MPIEnvironment(), env.size > 1 {
+            let group = try Distributed.world()
+            // Ranks above 0 print errors only (and predict's per-image lines), as the reference's logger on them.
+            if !group.isMain { Log.enabled = false }
             if cfg.mode == "track" {
                 throw CLIError.invalidValue("track follows each source's frames in order and is not split across MPI ranks; run it without mpirun (or with -np 1)")
             }
-            if cfg.mode == "export" {
-                let group = try Distributed.world()
-                guard group.isMain else { return }
-            }
+            if cfg.mode == "export" && !group.isMain { return }
         }
         switch cfg.mode {
         case "predict", "track": try PredictCommand.run(cfg)

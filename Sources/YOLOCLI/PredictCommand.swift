@@ -64,7 +64,6 @@ enum PredictCommand {
         // and the totals, every rank its own image lines.
         let group = try Distributed.world()
         predictor.communicator = group
-        if !group.isMain { Log.enabled = false }
         if cfg.mode == "track" {
             let session = try TrackingSession(tracker: cfg.string("tracker") ?? "tracktrack.yaml")
             if !session.config.unusedKeys.isEmpty {

@@ -54,7 +54,6 @@ enum ValCommand {
                 if group.size > 1 { print("Validating on \(group.size) ranks") }
             } else {
                 validator.log = { _ in }
-                Log.enabled = false
             }
             _ = try validator.run()
         } catch {

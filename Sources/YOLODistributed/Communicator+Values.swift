@@ -39,6 +39,16 @@ extension Communicator {
         String(decoding: try broadcast(Data(text.utf8), root: root), as: UTF8.self)
     }
 
+    /// Runs `body` on rank 0 first and on the other ranks once it has finished (torch's
+    /// `torch_distributed_zero_first`): rank 0 writes what the others then read, such as a label cache. An error
+    /// is thrown only after the ordering barrier, so no rank is left waiting.
+    public func rankZeroFirst<T>(_ body: () throws -> T) throws -> T {
+        if rank != 0 { try barrier() }
+        let result = Result { try body() }
+        if rank == 0 { try barrier() }
+        return try result.get()
+    }
+
     /// The indices `0..<count` this rank takes when a list is split across the group: contiguous slices, the first
     /// `count % size` ranks one longer (so the union in rank order is the original order).
     public func shard(_ count: Int) -> Range<Int> {

@@ -65,12 +65,15 @@ final class DefaultConfigWalkTests: XCTestCase {
         let yaml = try Fixtures.writeCoco8PoseYAML(in: work)
         let image = Fixtures.coco8Pose.appendingPathComponent("images/val/000000000110.jpg").path
         let small = Fixtures.path("tiny-k5-pose.pt")
+        // Export writes beside its model: a copy in the temp folder, never into Tests/Fixtures.
+        let exported = work.appendingPathComponent("tiny-k5-pose.pt")
+        try FileManager.default.copyItem(at: URL(fileURLWithPath: small), to: exported)
         let runs: [String: [String]] = [
             "predict": ["pose", "predict", "model=\(small)", "source=\(image)", "project=\(work.path)"],
             "track": ["pose", "track", "model=\(small)", "source=\(image)", "project=\(work.path)"],
             "val": ["pose", "val", "model=\(Fixtures.path("overfit-n-pose.pt"))", "data=\(yaml)", "imgsz=64",
                     "project=\(work.path)"],
-            "export": ["export", "model=\(small)", "format=onnx"],
+            "export": ["export", "model=\(exported.path)", "format=onnx"],
             "train": ["pose", "train", "model=\(Fixtures.path("tiny-pose.yaml"))", "data=\(yaml)", "epochs=1", "imgsz=64",
                       "batch=4", "pretrained=False", "plots=False", "project=\(work.path)"],
         ]

@@ -25,10 +25,13 @@ enum LayerCAM {
         let trainable = params.map(\.requiresGrad)
         params.forEach { $0.requiresGrad = false }
         defer { for (p, t) in zip(params, trainable) { p.requiresGrad = t } }
-        let feats = withNoGrad { network.headInputs(x) }
-        let leaves = feats.map { Tensor(shape: $0.shape, requiresGrad: true) }
-        let tapped = network.headInputs(x, taps: leaves)
-        let levels = network.head.raw(tapped)
+        var leaves = [Tensor?](repeating: nil, count: network.head.levelCount)
+        let feats = network.headInputs(x) { j, map in
+            let zero = Tensor(shape: map.shape, requiresGrad: true)
+            leaves[j] = zero
+            return map.adding(zero)   // the same values; the zero leaf collects the gradient
+        }
+        let levels = network.head.raw(feats)
         // Best allowed class logit of every anchor, levels in order, anchors row-major.
         let nc = network.nc
         let allowed = classes.map { $0.filter { (0..<nc).contains($0) } }.flatMap { $0.isEmpty ? nil : $0 } ?? Array(0..<nc)
@@ -48,14 +51,14 @@ enum LayerCAM {
         if kept.count > topk { warn("Explaining the \(topk) strongest predictions per image out of \(kept.count).") }
         var cam = [Float](repeating: 0, count: height * width)
         for p in kept.prefix(topk) {
-            for leaf in leaves { leaf.grad = nil }
+            for leaf in leaves { leaf?.grad = nil }
             let target = levels[p.level].cls
             let seed = Tensor(shape: target.shape)
             seed.pointer[p.offset] = 1
             target.backward(seed, retainGraph: true)
             var level = [Float](repeating: 0, count: height * width)
             for (leaf, a) in zip(leaves, feats) {
-                guard let g = leaf.grad else { continue }
+                guard let leaf, let g = leaf.grad else { continue }
                 let (h, w, ch) = (leaf.shape[1], leaf.shape[2], leaf.shape[3])
                 let map = Tensor(shape: [1, h, w, 1])
                 var peak: Float = 0

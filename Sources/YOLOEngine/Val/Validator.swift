@@ -66,14 +66,11 @@ public final class Validator {
         guard options.batch > 0 || backend.fixedInputSize != nil else { throw ValError.invalidBatch(options.batch) }
         let entries = data.split(options.split)
         // Rank 0 checks the data and writes the label cache first; the other ranks then read it.
-        if communicator.rank != 0 { try communicator.barrier() }
-        let scanned = Result {
+        let scan = try communicator.rankZeroFirst {
             try DatasetDownload.ensure(entries, data: data)
             return try LabelScanner.scan(imageDirOrList: entries, kptShape: data.kptShape, nc: data.nc,
                                          singleCls: options.singleCls)
         }
-        if communicator.rank == 0 { try communicator.barrier() }
-        let scan = try scanned.get()
         let main = communicator.rank == 0
         let stride = backend.maxStride
         let loader: ValLoader

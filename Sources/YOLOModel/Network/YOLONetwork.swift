@@ -57,11 +57,11 @@ public final class YOLONetwork: Module {
         return r
     }
 
-    /// Runs the backbone and neck and returns the feature maps entering the head (one per level). With `taps`, the
-    /// j-th tap is added to the j-th head input where its layer produces it, so every later use (the neck's
-    /// downsampling paths and the head) sees it: the gradient a zero tap receives is the gradient with respect to that
-    /// feature map through all paths (what LayerCAM weights activations by).
-    public func headInputs(_ x: Tensor, taps: [Tensor]? = nil) -> [Tensor] {
+    /// Runs the backbone and neck and returns the feature maps entering the head (one per level). `tap`, when given,
+    /// replaces the j-th head input where its layer produces it, so every later use (the neck's downsampling paths
+    /// and the head) sees the replacement: adding a zero leaf there makes the gradient that leaf receives the gradient
+    /// with respect to that feature map through all paths (what LayerCAM weights activations by).
+    public func headInputs(_ x: Tensor, tap: ((_ level: Int, _ map: Tensor) -> Tensor)? = nil) -> [Tensor] {
         precondition(x.rank == 4 && x.shape[3] == config.channels,
                      "YOLONetwork: input \(x.shape) must be NHWC with \(config.channels) channels")
         let maxStride = Int(stride.max() ?? 32)
@@ -75,7 +75,7 @@ public final class YOLONetwork: Module {
             let t0 = layerTimer == nil ? 0 : DispatchTime.now().uptimeNanoseconds
             last = (layer as! GraphLayer).forward(inputs)
             layerTimer?(i, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
-            if let taps, let j = sources[model.count - 1].firstIndex(of: i) { last = last.adding(taps[j]) }
+            if let tap, let j = sources[model.count - 1].firstIndex(of: i) { last = tap(j, last) }
             if save.contains(i) { outputs[i] = last }
         }
         preconditionFailure("YOLONetwork: no head layer")

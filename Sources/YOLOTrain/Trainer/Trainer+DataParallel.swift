@@ -49,15 +49,9 @@ extension Trainer {
     func broadcastInitialState() throws {
         guard communicator.size > 1 else { return }
         let tensors = model.stateDict().map(\.1)
-        var flat = [Float](repeating: 0, count: tensors.reduce(0) { $0 + $1.count })
-        var offset = 0
-        for t in tensors { for i in 0..<t.count { flat[offset + i] = t.pointer[i] }; offset += t.count }
+        var flat = Self.flatten(tensors, counts: tensors.map(\.count))
         try communicator.broadcast(&flat, root: 0)
-        offset = 0
-        for t in tensors {
-            flat.withUnsafeBufferPointer { t.assign(UnsafeBufferPointer(rebasing: $0[offset..<offset + t.count])) }
-            offset += t.count
-        }
+        Self.scatter(flat, into: tensors)
     }
 
     /// Sums the gradients of the trainable parameters over the ranks in one all-reduce of a flat buffer. torch DDP
@@ -65,19 +59,33 @@ extension Trainer {
     func allReduceGradients() throws {
         guard communicator.size > 1 else { return }
         let params = model.allParameters().map(\.1).filter(\.requiresGrad)
-        var flat = [Float](repeating: 0, count: params.reduce(0) { $0 + $1.count })
-        var offset = 0
-        for p in params {
-            if let g = p.grad { for i in 0..<g.count { flat[offset + i] = g.pointer[i] } }
-            offset += p.count
-        }
+        var flat = Self.flatten(params.map(\.grad), counts: params.map(\.count))
         try communicator.allReduceSum(&flat)
-        offset = 0
-        for p in params {
-            let g = p.grad ?? Tensor(shape: p.shape)
-            flat.withUnsafeBufferPointer { g.assign(UnsafeBufferPointer(rebasing: $0[offset..<offset + p.count])) }
-            p.grad = g
-            offset += p.count
+        let grads = params.map { p in p.grad ?? { let g = Tensor(shape: p.shape); p.grad = g; return g }() }
+        Self.scatter(flat, into: grads)
+    }
+
+    /// The tensors' values one after another (zeros where a tensor is missing), `counts[i]` floats each.
+    static func flatten(_ tensors: [Tensor?], counts: [Int]) -> [Float] {
+        var flat = [Float](repeating: 0, count: counts.reduce(0, +))
+        flat.withUnsafeMutableBufferPointer { out in
+            var offset = 0
+            for (t, n) in zip(tensors, counts) {
+                if let t { (out.baseAddress! + offset).update(from: t.pointer, count: n) }
+                offset += n
+            }
+        }
+        return flat
+    }
+
+    /// Writes consecutive runs of `flat` back into the tensors (the inverse of `flatten`).
+    static func scatter(_ flat: [Float], into tensors: [Tensor]) {
+        flat.withUnsafeBufferPointer { all in
+            var offset = 0
+            for t in tensors {
+                t.assign(UnsafeBufferPointer(rebasing: all[offset..<offset + t.count]))
+                offset += t.count
+            }
         }
     }
 

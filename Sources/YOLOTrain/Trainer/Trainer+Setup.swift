@@ -25,10 +25,7 @@ extension Trainer {
         rankBatch = try splitBatch()
 
         // Rank 0 scans first (and writes the label cache); the others read what it wrote.
-        if communicator.rank != 0 { try communicator.barrier() }
-        let scanned = Result { try scanTrainSplit() }
-        if communicator.rank == 0 { try communicator.barrier() }
-        let scan = try scanned.get()
+        let scan = try communicator.rankZeroFirst { try scanTrainSplit() }
         valImageCount = (try? LabelScanner.imageFiles(data.split(args.string("split") ?? "val")).count) ?? 0
         metrics = zeroMetrics
         trainLoader = try makeTrainLoader(scan: scan, stride: gs, rank: communicator.rank)

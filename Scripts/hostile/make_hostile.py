@@ -166,6 +166,14 @@ def main():
     case("model YAML billion laughs", ["pose", "train", "model={corpus}/model-laughs.yaml",
                                        "data={corpus}/ds-ok/data.yaml", "epochs=1", "imgsz=64", "project={tmp}"], 1,
          "model-laughs.yaml")
+    # The first mapping key is a flow list holding the laughs' anchors (43 million values once expanded): Python's
+    # loader refuses list keys ("unhashable"); a parser that turned the key into text would expand it all.
+    levels = ["&a0 [" + ", ".join(["lol"] * 9) + "]"] + ["&a%d [" % i + ", ".join(["*a%d" % (i - 1)] * 9) + "]"
+                                                        for i in range(1, 9)]
+    (OUT / "model-alias-key.yaml").write_text("? [" + ", ".join(levels) + "]\n: 1\n" + base)
+    case("model YAML alias as a mapping key", ["pose", "train", "model={corpus}/model-alias-key.yaml",
+                                              "data={corpus}/ds-ok/data.yaml", "epochs=1", "imgsz=64",
+                                              "project={tmp}"], 1, "mapping key is a list")
     (OUT / "model-deep.yaml").write_text("nc: " + "[" * 100000 + "]" * 100000 + "\n")
     case("model YAML 100k deep", ["pose", "train", "model={corpus}/model-deep.yaml", "data={corpus}/ds-ok/data.yaml",
                                   "epochs=1", "imgsz=64", "project={tmp}"], 1, "model-deep.yaml")

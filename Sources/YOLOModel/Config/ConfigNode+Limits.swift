@@ -5,11 +5,13 @@ import Foundation
 public enum YAMLLimitError: Error, Equatable, CustomStringConvertible {
     case tooDeep(limit: Int, line: Int)
     case tooLarge(limit: Int)
+    case unhashableKey(line: Int)
 
     public var description: String {
         switch self {
         case .tooDeep(let limit, let line): return "nested deeper than \(limit) levels (line \(line))"
         case .tooLarge(let limit): return "aliases expand to more than \(limit) values"
+        case .unhashableKey(let line): return "a mapping key is a list or mapping (line \(line)), which YAML loaders refuse"
         }
     }
 }

@@ -101,7 +101,12 @@ public indirect enum ConfigNode: Equatable, Sendable {
             return .list(items)
         case .mapping(let map):
             var items: [(String, ConfigNode)] = []
-            for (k, v) in map { items.append((k.string ?? "\(k)", try convert(v, budget: &budget))) }
+            for (k, v) in map {
+                // Python's YAML loader refuses list and mapping keys ("unhashable"); describing one here would also
+                // expand its aliases outside the budget.
+                guard let key = k.string else { throw YAMLLimitError.unhashableKey(line: k.mark?.line ?? 0) }
+                items.append((key, try convert(v, budget: &budget)))
+            }
             return .map(items)
         }
     }

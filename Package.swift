@@ -71,7 +71,7 @@ let package = Package(
         .target(name: "YOLOTestSupport", dependencies: ["YOLOTensor", "YOLOFormats", "YOLOData"], path: "Tests/YOLOTestSupport"),
         .testTarget(name: "YOLOTensorTests", dependencies: ["YOLOTensor", "YOLONN", "YOLOTestSupport"]),
         .testTarget(name: "YOLOFormatsTests", dependencies: ["YOLOFormats", "YOLOTestSupport"]),
-        .testTarget(name: "YOLOModelTests", dependencies: ["YOLOModel", "YOLOTestSupport"]),
+        .testTarget(name: "YOLOModelTests", dependencies: ["YOLOModel", "YOLONN", "YOLOTestSupport"]),
         .testTarget(name: "YOLODataTests", dependencies: ["YOLOData", "YOLOTestSupport"]),
         .testTarget(name: "YOLOEngineTests", dependencies: ["YOLOEngine", "YOLOTestSupport"]),
         .testTarget(name: "YOLODistributedTests", dependencies: ["YOLODistributed", "YOLOTestSupport"]),

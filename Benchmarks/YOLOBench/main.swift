@@ -7,6 +7,7 @@ import YOLOTensor
 ///   yolo-bench [--scales n,s] [--imgsz 640] [--runs 30] [--warmup 5] [--python PATH] [--out DIR] [--onnx]
 ///   yolo-bench --train [--imgsz 640] [--repeats 1] [key=value …]     `yolo pose train` end to end vs Ultralytics
 ///   yolo-bench --loader [--imgsz 640]                                  training loader throughput (ours)
+///   yolo-bench --shapes DIR [--model PT] [--repeats 3]                 first image of a new letterbox shape vs repeated
 ///   yolo-bench --track [--model PT]                                    tracker cost per frame next to predict, vs Ultralytics
 ///   yolo-bench --export [onnx,torchscript,openvino,ncnn] [--model PT] [--repeats 3] [key=value …]   `yolo export` vs Ultralytics
 /// The reference side runs Scripts/bench/ort_forward.py in the reference venv (see Scripts/bench/README.md).
@@ -24,6 +25,8 @@ struct Options {
     var onnx = false
     /// Time `yolo pose predict` end to end (ours vs Ultralytics' CLI) on this folder of images.
     var predictDir: String?
+    /// Time the first image of each new letterbox shape against repeated shapes (ours) on this folder.
+    var shapesDir: String?
     var model = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Tests/Fixtures/trained-n-pose.pt").path
     var repeats = 3
@@ -51,6 +54,7 @@ struct Options {
             case "--out": out = next()
             case "--ours-only": oursOnly = next()
             case "--predict": predictDir = next()
+            case "--shapes": shapesDir = next()
             case "--model": model = next()
             case "--repeats": repeats = Int(next()) ?? repeats
             case "--train": train = true
@@ -140,6 +144,10 @@ if o.loader {
 }
 if o.track {
     do { try TrackBench.run(options: o) } catch { print("track bench failed: \(error)"); exit(1) }
+    exit(0)
+}
+if let dir = o.shapesDir {
+    do { try ShapesBench.run(dir: dir, options: o) } catch { print("shapes bench failed: \(error)"); exit(1) }
     exit(0)
 }
 if o.export {

@@ -188,6 +188,48 @@ int yk_conv_set_weights(yk_conv *c, const float *oihw) {
     return reorder(&c->wei_user_md, oihw, &c->wei_md, c->wei);
 }
 
+int yk_conv_copy_weights(yk_conv *dst, const yk_conv *src) {
+    if (!dnnl_memory_desc_equal(&dst->wei_md, &src->wei_md) ||
+        !dnnl_memory_desc_equal(&dst->wei_user_md, &src->wei_user_md)) return -1;
+    memcpy(dst->wei, src->wei, dst->wei_size);
+    return 0;
+}
+
+extern int omp_get_max_threads(void);
+extern void omp_set_num_threads(int);
+
+struct create_job {
+    const yk_conv_params *ps;
+    yk_conv **out;
+    int n, next, omp_threads;
+};
+
+static void *create_worker(void *arg) {
+    struct create_job *job = arg;
+    omp_set_num_threads(job->omp_threads);
+    for (;;) {
+        int i = __atomic_fetch_add(&job->next, 1, __ATOMIC_RELAXED);
+        if (i >= job->n) break;
+        job->out[i] = yk_conv_create(&job->ps[i], NULL, 0);
+    }
+    return NULL;
+}
+
+void yk_conv_create_many(const yk_conv_params *ps, int n, yk_conv **out, int threads) {
+    pthread_once(&g_once, init_engine);
+    struct create_job job = {ps, out, n, 0, omp_get_max_threads()};
+    if (threads <= 0) threads = job.omp_threads;
+    if (threads > n) threads = n;
+    if (threads > 64) threads = 64;
+    pthread_t tids[64];
+    int started = 0;
+    for (int t = 1; t < threads; t++) {
+        if (pthread_create(&tids[started], NULL, create_worker, &job) == 0) started++;
+    }
+    create_worker(&job);
+    for (int t = 0; t < started; t++) pthread_join(tids[t], NULL);
+}
+
 /* Executes a primitive over user buffers; mds and ptrs are parallel arrays. */
 static int run(dnnl_primitive_t prim, int n, const int *kinds, const dnnl_memory_desc_t **mds, void **ptrs) {
     dnnl_exec_arg_t args[8];

@@ -5,7 +5,8 @@ public final class Conv2d: Module {
     public let weight: Tensor
     public private(set) var bias: Tensor?
     public let stride: Int, padding: Int, dilation: Int, groups: Int
-    let cache = ConvCache()
+    /// The layer's oneDNN primitives by input shape.
+    public let cache = ConvCache()
 
     public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
                 dilation: Int = 1, groups: Int = 1, bias: Bool = true) {

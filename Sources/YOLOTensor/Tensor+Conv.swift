@@ -37,8 +37,12 @@ extension Tensor {
         let outShape = [n, g.outHeight, g.outWidth, oc]
         if let residual { precondition(residual.shape == outShape, "conv2d: residual \(residual.shape) for output \(outShape)") }
         let post = ConvPostOps(silu: silu, residualAdd: residual != nil)
+        if cache.isPlanning {
+            cache.record(g, bias: bias != nil, post: post, training: recording)
+            return Tensor(shape: outShape, repeating: 0)
+        }
         let kernel = cache.kernel(g, bias: bias != nil, post: post, training: recording)
-        kernel.prepare(weight: weight)
+        cache.prepare(kernel, weight: weight)
         let y = Tensor(uninitializedShape: outShape)
         kernel.forward(src: x.pointer, bias: bias.map { UnsafePointer($0.pointer) },
                        residual: residual.map { UnsafePointer($0.pointer) }, dst: y.pointer)

@@ -1,5 +1,6 @@
 import XCTest
 import YOLOModel
+import YOLONN
 import YOLOTensor
 import YOLOTestSupport
 
@@ -11,8 +12,9 @@ import YOLOTestSupport
 final class ForwardParityTests: XCTestCase {
     override class func setUp() { Log.enabled = false }
 
-    func check(_ checkpoint: String, _ size: String, fused: Bool, file: StaticString = #filePath, line: UInt = #line) throws {
-        let net = try YOLONetwork.load(Fixtures.path(checkpoint + ".pt"), task: "pose")
+    func check(_ checkpoint: String, _ size: String, fused: Bool, network: YOLONetwork? = nil,
+               file: StaticString = #filePath, line: UInt = #line) throws {
+        let net = try network ?? YOLONetwork.load(Fixtures.path(checkpoint + ".pt"), task: "pose")
         if fused { net.fuse() }
         let input = try NpyArray(contentsOf: Fixtures.url("input-\(size).npy"))
         let x = Tensor(shape: input.shape, values: input.values.map { $0 / 255 })
@@ -45,6 +47,20 @@ final class ForwardParityTests: XCTestCase {
         try check("trained-n-pose", "480x640", fused: false)
         try check("trained-n-pose", "480x640", fused: true)
     }
+    /// The first inference plans every convolution on a small input and creates the primitives several at a time;
+    /// a later shape gets its primitives from the previous shape's geometry. No layer may then create one itself,
+    /// and the outputs stay the reference's.
+    func testPrimitivesAreCreatedAheadOfEachNewShape() throws {
+        let net = try YOLONetwork.load(Fixtures.path("trained-n-pose.pt"), task: "pose")
+        let caches = net.namedModules().compactMap { ($0.1 as? Conv2d)?.cache }
+        XCTAssertGreaterThan(caches.count, 60)
+        try check("trained-n-pose", "480x640", fused: true, network: net)
+        XCTAssertEqual(caches.map(\.createdOnDemand).reduce(0, +), 0, "primitives created during the first forward")
+        try check("trained-n-pose", "640x640", fused: true, network: net)
+        XCTAssertEqual(caches.map(\.createdOnDemand).reduce(0, +), 0, "primitives created during the new shape's forward")
+        try check("trained-n-pose", "480x640", fused: true, network: net)
+    }
+
     func testTinyCustomKeypoints() throws {
         for size in ["640x640", "320x320"] {
             for fused in [false, true] {

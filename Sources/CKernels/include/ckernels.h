@@ -29,6 +29,11 @@ int yk_conv_out_w(const yk_conv *c);
 const char *yk_conv_impl(const yk_conv *c);
 /// Reorders plain OIHW weights into the primitive's preferred layout (kept inside the primitive).
 int yk_conv_set_weights(yk_conv *c, const float *oihw);
+/// Copies another primitive's reordered weights when both use the same layouts; -1 (nothing copied) otherwise.
+int yk_conv_copy_weights(yk_conv *dst, const yk_conv *src);
+/// Creates n forward primitives on up to `threads` threads at once (0: the OpenMP thread count; the caller's OpenMP thread count is used on
+/// every thread, since oneDNN sizes kernels by it); out[i] is NULL where creation failed.
+void yk_conv_create_many(const yk_conv_params *ps, int n, yk_conv **out, int threads);
 /// dst = post_ops(conv(src, reordered weights) + bias). residual may be NULL unless post_add.
 int yk_conv_forward(yk_conv *c, const float *src, const float *bias, const float *residual, float *dst);
 /// Gradients of a (post-op free) convolution: diff_src (may be NULL), diff_weights as OIHW, diff_bias (may be NULL).
@@ -55,6 +60,13 @@ void yk_resize_bilinear_nhwc(const float *src, int64_t n, int64_t ih, int64_t iw
                              int64_t ow);
 /* Returns freed heap memory to the operating system (glibc's malloc_trim; nothing elsewhere). */
 void yk_release_freed_memory(void);
+/* A tensor buffer of at least `bytes`, 64-byte aligned; from 2 MB up it is 2 MB aligned, rounded up to whole 2 MB
+   and advised as transparent huge pages (one fault per 2 MB instead of per 4 KB on first touch). Writes the usable
+   size to *capacity; NULL when out of memory. Free with yk_buffer_free. */
+void *yk_buffer_alloc(size_t bytes, size_t *capacity);
+/* The capacity yk_buffer_alloc gives a request of `bytes` (0 on overflow). */
+size_t yk_buffer_capacity(size_t bytes);
+void yk_buffer_free(void *p);
 /// oneDNN's runtime version (`dnnl_version()`).
 void yk_dnnl_version(int *major, int *minor, int *patch);
 /// The instruction set oneDNN dispatches to on this CPU (`dnnl_get_effective_cpu_isa()`, a `dnnl_cpu_isa_t`).

@@ -32,6 +32,10 @@ public final class YOLONetwork: Module {
     public var layerTimer: ((Int, Double) -> Void)?
     /// Whether Conv+BN pairs have been folded.
     public private(set) var isFused = false
+    /// `[N, H, W]` of the previous input, to create a new shape's primitives ahead of the forward.
+    private var lastInputShape: [Int]?
+    /// Every convolution's primitive cache, in module order.
+    private lazy var convCaches: [ConvCache] = namedModules().compactMap { ($0.1 as? Conv2d)?.cache }
 
     init(config: ModelConfig, layers: [Module], sources: [[Int]], save: Set<Int>, head: DetectHead) {
         self.config = config
@@ -67,6 +71,18 @@ public final class YOLONetwork: Module {
         let maxStride = Int(stride.max() ?? 32)
         precondition(x.shape[1] % maxStride == 0 && x.shape[2] % maxStride == 0,
                      "YOLONetwork: input \(x.shape[1])×\(x.shape[2]) must be a multiple of stride \(maxStride)")
+        let inputShape = Array(x.shape[0..<3])
+        if lastInputShape == nil && tap == nil && !GradMode.isEnabled && !isTraining {
+            // First inference: a planning pass at the smallest legal input finds every convolution's geometry.
+            let small = Tensor(shape: [x.shape[0], maxStride, maxStride, x.shape[3]], repeating: 0)
+            lastInputShape = Array(small.shape[0..<3])
+            _ = ConvCache.plan(convCaches) { head.raw(headInputs(small)) }
+        }
+        if let previous = lastInputShape, previous != inputShape {
+            // A new shape: its primitives are created several at a time before the layers ask for them one by one.
+            ConvCache.prewarm(convCaches, from: previous, to: inputShape)
+        }
+        lastInputShape = inputShape
         var outputs = [Tensor?](repeating: nil, count: model.count)
         var last = x
         for (i, layer) in model.items.enumerated() {
@@ -91,5 +107,6 @@ public final class YOLONetwork: Module {
         guard !isFused else { return }
         for (_, m) in namedModules() { (m as? ConvBlock)?.fuse() }
         isFused = true
+        lastInputShape = nil   // the primitives went with the old weights: plan again
     }
 }

@@ -34,25 +34,33 @@ public final class ConvKernel: @unchecked Sendable {
     var weightVersion = -1
     var weightIdentity: ObjectIdentifier?
 
-    public init(geometry g: ConvGeometry, hasBias: Bool, postOps: ConvPostOps, training: Bool = false) {
-        var p = yk_conv_params(
+    public convenience init(geometry g: ConvGeometry, hasBias: Bool, postOps: ConvPostOps, training: Bool = false) {
+        var p = ConvKernel.params(g, hasBias: hasBias, postOps: postOps, training: training)
+        var err = [CChar](repeating: 0, count: 256)
+        guard let h = yk_conv_create(&p, &err, Int32(err.count)) else {
+            preconditionFailure("conv2d: cannot create oneDNN primitive for \(g): \(String(cString: err))")
+        }
+        self.init(handle: h, geometry: g, hasBias: hasBias, postOps: postOps)
+        precondition(!implementation.hasPrefix("ref"),
+                     "conv2d: oneDNN fell back to the reference implementation for \(g)")
+    }
+
+    init(handle h: OpaquePointer, geometry g: ConvGeometry, hasBias: Bool, postOps: ConvPostOps) {
+        handle = h
+        geometry = g
+        self.hasBias = hasBias
+        self.postOps = postOps
+        implementation = String(cString: yk_conv_impl(h))
+    }
+
+    static func params(_ g: ConvGeometry, hasBias: Bool, postOps: ConvPostOps, training: Bool) -> yk_conv_params {
+        yk_conv_params(
             n: Int32(g.batch), ic: Int32(g.inChannels), ih: Int32(g.height), iw: Int32(g.width),
             oc: Int32(g.outChannels), kh: Int32(g.kernelH), kw: Int32(g.kernelW),
             sh: Int32(g.strideH), sw: Int32(g.strideW), ph: Int32(g.padH), pw: Int32(g.padW),
             dh: Int32(g.dilationH), dw: Int32(g.dilationW), groups: Int32(g.groups),
             has_bias: hasBias ? 1 : 0, post_silu: postOps.silu ? 1 : 0, post_add: postOps.residualAdd ? 1 : 0,
             training: training ? 1 : 0)
-        var err = [CChar](repeating: 0, count: 256)
-        guard let h = yk_conv_create(&p, &err, Int32(err.count)) else {
-            preconditionFailure("conv2d: cannot create oneDNN primitive for \(g): \(String(cString: err))")
-        }
-        handle = h
-        geometry = g
-        self.hasBias = hasBias
-        self.postOps = postOps
-        implementation = String(cString: yk_conv_impl(h))
-        precondition(!implementation.hasPrefix("ref"),
-                     "conv2d: oneDNN fell back to the reference implementation for \(g)")
     }
 
     deinit { yk_conv_destroy(handle) }
@@ -85,17 +93,98 @@ public final class ConvKernel: @unchecked Sendable {
 public final class ConvCache: @unchecked Sendable {
     struct Key: Hashable { var geometry: ConvGeometry; var bias: Bool; var post: ConvPostOps; var training: Bool }
     private var kernels: [Key: ConvKernel] = [:]
+    /// The key of the latest call, from which `prewarm` predicts the next shape's primitive.
+    private(set) var lastKey: Key?
+    /// While set (`plan`), convolutions only record their geometry and return zeros of the output shape.
+    private(set) var isPlanning = false
+    /// Primitives created by a call that found none (not by `prewarm`): what planning failed to foresee.
+    public private(set) var createdOnDemand = 0
 
     public init() {}
 
+    /// Runs `body` with these caches planning: every convolution through them records the geometry it would use
+    /// and returns zeros instead of computing, so a cheap pass over a small input tells `prewarm` what a network
+    /// needs. The other ops still run (on zeros).
+    public static func plan<T>(_ caches: [ConvCache], _ body: () throws -> T) rethrows -> T {
+        for c in caches { c.isPlanning = true }
+        defer { for c in caches { c.isPlanning = false } }
+        return try body()
+    }
+
+    func record(_ g: ConvGeometry, bias: Bool, post: ConvPostOps, training: Bool) {
+        lastKey = Key(geometry: g, bias: bias, post: post, training: training)
+    }
+
     func kernel(_ g: ConvGeometry, bias: Bool, post: ConvPostOps, training: Bool) -> ConvKernel {
         let key = Key(geometry: g, bias: bias, post: post, training: training)
+        lastKey = key
         if let k = kernels[key] { return k }
+        createdOnDemand += 1
         let k = ConvKernel(geometry: g, hasBias: bias, postOps: post, training: training)
         kernels[key] = k
         return k
     }
 
+    /// Makes `kernel`'s weights current: a copy from a sibling primitive already holding this weight version in the
+    /// same layout (a new input shape usually keeps the layout), else a reorder.
+    func prepare(_ kernel: ConvKernel, weight: Tensor) {
+        let id = ObjectIdentifier(weight)
+        if kernel.weightIdentity == id && kernel.weightVersion == weight.version { return }
+        for other in kernels.values where other !== kernel
+            && other.weightIdentity == id && other.weightVersion == weight.version {
+            if yk_conv_copy_weights(kernel.handle, other.handle) == 0 {
+                kernel.weightIdentity = id
+                kernel.weightVersion = weight.version
+                return
+            }
+        }
+        kernel.prepare(weight: weight)
+    }
+
     /// Drops all primitives (e.g. after the weight shape changes).
-    public func removeAll() { kernels.removeAll() }
+    public func removeAll() {
+        kernels.removeAll()
+        lastKey = nil
+    }
+
+    /// Creates, several at a time, the inference primitives these caches will need once the input of the network
+    /// they belong to changes from `old` to `new` (`[N, H, W]`, both multiples of every stride inside): each cache's
+    /// last geometry scaled by the ratio. A primitive costs 0.3–25 ms of single-threaded code generation, so a new
+    /// letterbox shape otherwise pays the sum of them serially. Predictions that do not come true only cost time.
+    /// `threads` 0 uses as many threads as the convolutions compute with (OpenMP's count).
+    public static func prewarm(_ caches: [ConvCache], from old: [Int], to new: [Int], threads: Int = 0) {
+        precondition(old.count == 3 && new.count == 3 && old.allSatisfy { $0 > 0 } && new.allSatisfy { $0 > 0 },
+                     "ConvCache.prewarm: shapes \(old) → \(new) must be [N, H, W]")
+        var wanted: [(ConvCache, Key)] = []
+        for cache in caches {
+            guard let last = cache.lastKey, !last.training else { continue }
+            var g = last.geometry
+            guard let n = scaled(g.batch, old[0], new[0]), let h = scaled(g.height, old[1], new[1]),
+                  let w = scaled(g.width, old[2], new[2]) else { continue }
+            (g.batch, g.height, g.width) = (n, h, w)
+            guard g.outHeight > 0 && g.outWidth > 0 else { continue }
+            let key = Key(geometry: g, bias: last.bias, post: last.post, training: false)
+            if cache.kernels[key] == nil { wanted.append((cache, key)) }
+        }
+        guard !wanted.isEmpty else { return }
+        let params = wanted.map { ConvKernel.params($0.1.geometry, hasBias: $0.1.bias, postOps: $0.1.post, training: false) }
+        var handles = [OpaquePointer?](repeating: nil, count: params.count)
+        params.withUnsafeBufferPointer { p in
+            handles.withUnsafeMutableBufferPointer { h in
+                yk_conv_create_many(p.baseAddress, Int32(p.count), h.baseAddress, Int32(max(0, threads)))
+            }
+        }
+        for ((cache, key), handle) in zip(wanted, handles) {
+            guard let handle else { continue }
+            let k = ConvKernel(handle: handle, geometry: key.geometry, hasBias: key.bias, postOps: key.post)
+            // A reference implementation is never kept: the normal path then reports it where it is used.
+            if !k.implementation.hasPrefix("ref") { cache.kernels[key] = k }
+        }
+    }
+
+    /// `value · new / old` when it is a whole number.
+    private static func scaled(_ value: Int, _ old: Int, _ new: Int) -> Int? {
+        let (p, overflow) = value.multipliedReportingOverflow(by: new)
+        return !overflow && p % old == 0 ? p / old : nil
+    }
 }

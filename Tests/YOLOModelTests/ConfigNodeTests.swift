@@ -1,5 +1,6 @@
 import XCTest
 import YOLOModel
+import YOLOTestSupport
 
 /// YAML scalars are typed by the YAML resolver, not by trying constructors in turn.
 final class ConfigNodeTests: XCTestCase {
@@ -33,5 +34,14 @@ final class ConfigNodeTests: XCTestCase {
         XCTAssertEqual(node["a"], .int(90))
         XCTAssertEqual(node["b"], .int(-120))
         XCTAssertEqual(node["c"], .double(1000000000000095516.0 * 60 + 5))
+        // Read as an integer, such a value is out of range, not a trap (a model-yaml fuzzer finding:
+        // Fuzz/corpus/model-yaml/regress-repeats-sexagesimal-overflow).
+        XCTAssertNil(node["c"]?.int)
+        XCTAssertNil(ConfigNode.double(.infinity).int)
+        XCTAssertEqual(ConfigNode.double(-3).int, -3)
+        let yaml = try String(contentsOf: Fixtures.url("tiny-pose.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "[-1, 1, Conv, [64, 3, 2]]", with: "[-1, 45:45:4:45:4:44:4:44:44:4:43, Conv, [64, 3, 2]]")
+        XCTAssertTrue(yaml.contains("45:45:4"))
+        XCTAssertThrowsError(try ModelConfig(node: ConfigNode.parse(yaml: yaml), source: "m.yaml"))
     }
 }

@@ -34,7 +34,7 @@ public indirect enum ConfigNode: Equatable, Sendable {
     public var int: Int? {
         switch self {
         case .int(let v): return v
-        case .double(let v) where v == v.rounded(): return Int(v)
+        case .double(let v) where v == v.rounded(): return Int(exactly: v)
         case .bool(let b): return b ? 1 : 0
         default: return nil
         }

@@ -15,8 +15,8 @@ enum ShapesBench {
         try (images + images).joined(separator: "\n").write(to: list, atomically: true, encoding: .utf8)
         var first: [Double] = [], newShape: [Double] = [], steady: [Double] = [], shapes = 0
         for _ in 0..<o.repeats {
-            let (status, output) = try capture(ours, ["pose", "predict", "model=\(o.model)", "source=\(list.path)",
-                                                      "imgsz=\(o.imgsz)", "save=False"])
+            let (status, output) = try runCapturing(ours, ["pose", "predict", "model=\(o.model)", "source=\(list.path)",
+                                                           "imgsz=\(o.imgsz)", "save=False"], withStandardError: true)
             guard status == 0 else { throw NSError(domain: "bench", code: Int(status), userInfo: [NSLocalizedDescriptionKey: "yolo exited \(status): \(output.suffix(300))"]) }
             // "image 3/16 /path/x.jpg: 480x640 6 persons, 118.2ms"
             let rows: [(shape: String, ms: Double)] = output.split(separator: "\n").compactMap { line in
@@ -41,18 +41,5 @@ enum ShapesBench {
             print(label.padding(toLength: 30, withPad: " ", startingAt: 0)
                   + String(format: " %10.1f   %12.2f   (n=%d)", Stats(v).median, Stats(v).median / s, v.count))
         }
-    }
-
-    static func capture(_ exe: String, _ args: [String]) throws -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: exe)
-        p.arguments = args
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }

@@ -60,17 +60,9 @@ enum TrackBench {
     }
 
     static func reference(_ o: Options, loops: Int) throws -> [String: Any] {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: o.python)
-        p.arguments = [root.appendingPathComponent("Scripts/bench/track_overhead.py").path, "--model", o.model,
-                       "--loops", String(loops)]
-        p.environment = ProcessInfo.processInfo.environment.merging(["YOLO_OFFLINE": "1"]) { $1 }
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0, let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
+        let run = try runCapturing(o.python, [root.appendingPathComponent("Scripts/bench/track_overhead.py").path,
+                                              "--model", o.model, "--loops", String(loops)], env: ["YOLO_OFFLINE": "1"])
+        guard run.status == 0, let line = run.output.split(separator: "\n").last,
               let json = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
             throw NSError(domain: "bench", code: 1, userInfo: [NSLocalizedDescriptionKey: "Scripts/bench/track_overhead.py failed"])
         }

@@ -87,17 +87,9 @@ struct Stats {
 func reference(_ o: Options, scale: String) throws -> [String: Any] {
     let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Scripts/bench/ort_forward.py").path
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: o.python)
-    p.arguments = [script, "--scale", scale, "--imgsz", String(o.imgsz), "--runs", String(o.runs),
-                   "--warmup", String(o.warmup), "--out", o.out]
-    let pipe = Pipe()
-    p.standardOutput = pipe
-    try p.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    guard p.terminationStatus == 0,
-          let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
+    let run = try runCapturing(o.python, [script, "--scale", scale, "--imgsz", String(o.imgsz), "--runs", String(o.runs),
+                                          "--warmup", String(o.warmup), "--out", o.out])
+    guard run.status == 0, let line = run.output.split(separator: "\n").last,
           let json = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
         throw NSError(domain: "bench", code: 1, userInfo: [NSLocalizedDescriptionKey: "reference script failed (\(o.python) \(script))"])
     }

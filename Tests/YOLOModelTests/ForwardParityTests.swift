@@ -61,6 +61,23 @@ final class ForwardParityTests: XCTestCase {
         try check("trained-n-pose", "480x640", fused: true, network: net)
     }
 
+    /// Both convolution layouts (`ConvLayoutPolicy`) give the reference's outputs on every CPU: NHWC everywhere, and
+    /// the 3×3 convolutions on nChw8c copies (the default without AVX-512).
+    func testBothConvolutionLayouts() throws {
+        let saved = ConvLayoutPolicy.current
+        defer { ConvLayoutPolicy.current = saved }
+        for policy in [ConvLayoutPolicy.blocked, .nhwc] {
+            ConvLayoutPolicy.current = policy
+            let net = try YOLONetwork.load(Fixtures.path("trained-n-pose.pt"), task: "pose")
+            try check("trained-n-pose", "480x640", fused: true, network: net)
+            let kernels = net.namedModules().compactMap { ($0.1 as? Conv2d)?.cache.primitives }.flatMap { $0 }
+            let blocked = kernels.filter(\.isBlocked).count
+            if policy == .blocked { XCTAssertGreaterThan(blocked, 20, "3×3 convolutions on nChw8c") }
+            else { XCTAssertEqual(blocked, 0) }
+            XCTAssertFalse(kernels.contains { $0.implementation.hasPrefix("ref") })
+        }
+    }
+
     func testTinyCustomKeypoints() throws {
         for size in ["640x640", "320x320"] {
             for fused in [false, true] {

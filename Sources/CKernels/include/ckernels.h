@@ -27,6 +27,13 @@ void yk_conv_destroy(yk_conv *c);
 int yk_conv_out_h(const yk_conv *c);
 int yk_conv_out_w(const yk_conv *c);
 const char *yk_conv_impl(const yk_conv *c);
+/// Whether the primitive runs on nChw8c copies of its NHWC source and destination (see yk_conv_blocked_policy).
+int yk_conv_is_blocked(const yk_conv *c);
+/// Which inference convolutions run on nChw8c copies: 0 none, 1 the 3x3 ones that are faster so on a CPU without
+/// AVX-512 (oneDNN's jit:avx2 kernels are 1.5-2x slower on NHWC there), 2 those same convolutions on any CPU (tests).
+/// The default comes from YOLO_CONV_LAYOUT (nhwc: 0, blocked: 2), else 1. Applies to primitives created afterwards.
+int yk_conv_blocked_policy(void);
+void yk_conv_set_blocked_policy(int policy);
 /// Reorders plain OIHW weights into the primitive's preferred layout (kept inside the primitive).
 int yk_conv_set_weights(yk_conv *c, const float *oihw);
 /// Copies another primitive's reordered weights when both use the same layouts; -1 (nothing copied) otherwise.

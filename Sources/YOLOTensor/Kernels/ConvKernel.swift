@@ -102,6 +102,9 @@ public final class ConvCache: @unchecked Sendable {
 
     public init() {}
 
+    /// The primitives created so far (any order).
+    public var primitives: [ConvKernel] { Array(kernels.values) }
+
     /// Runs `body` with these caches planning: every convolution through them records the geometry it would use
     /// and returns zeros instead of computing, so a cheap pass over a small input tells `prewarm` what a network
     /// needs. The other ops still run (on zeros).

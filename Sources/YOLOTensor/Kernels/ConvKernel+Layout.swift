@@ -1,0 +1,29 @@
+import CKernels
+
+/// Which inference convolutions run on oneDNN's blocked `nChw8c` layout (activations stay NHWC between layers;
+/// such a convolution reorders its source in and its result out).
+///
+/// Without AVX-512, oneDNN 2.6 runs every convolution on `jit:avx2`, whose NHWC kernels reach about half the speed of
+/// the same kernels on `nChw8c` for 3×3 convolutions with many input channels (64→64 at 80×80: 6.9–7.2 ms vs
+/// 3.6–4.0 ms on a 2-core Zen 3, the two reorders 0.2 ms). With AVX-512 it picks `brgconv`, which is fast on NHWC.
+public enum ConvLayoutPolicy: Int32, Sendable {
+    /// Every convolution on NHWC.
+    case nhwc = 0
+    /// The 3×3 inference convolutions that are faster blocked (≥ 64 input channels, or ≥ 32 and strided), on a CPU
+    /// without AVX-512; NHWC elsewhere.
+    case automatic = 1
+    /// Those same convolutions blocked on any CPU (to test the blocked path where it is not the default).
+    case blocked = 2
+
+    /// The policy for primitives created from now on. Starts as `YOLO_CONV_LAYOUT` says (`nhwc`, `blocked`), else
+    /// `automatic`.
+    public static var current: ConvLayoutPolicy {
+        get { ConvLayoutPolicy(rawValue: yk_conv_blocked_policy()) ?? .nhwc }
+        set { yk_conv_set_blocked_policy(newValue.rawValue) }
+    }
+}
+
+extension ConvKernel {
+    /// Whether this primitive computes on `nChw8c` copies of its NHWC tensors.
+    public var isBlocked: Bool { yk_conv_is_blocked(handle) != 0 }
+}

@@ -9,6 +9,7 @@ import YOLOTensor
 ///   yolo-bench --loader [--imgsz 640]                                  training loader throughput (ours)
 ///   yolo-bench --shapes DIR [--model PT] [--repeats 3]                 first image of a new letterbox shape vs repeated
 ///   yolo-bench --track [--model PT]                                    tracker cost per frame next to predict, vs Ultralytics
+///   yolo-bench --layouts [--model PT] [--imgsz 640] [--runs 30]      NHWC vs blocked (nChw8c) convolutions, interleaved
 ///   yolo-bench --export [onnx,torchscript,openvino,ncnn] [--model PT] [--repeats 3] [key=value …]   `yolo export` vs Ultralytics
 /// The reference side runs Scripts/bench/ort_forward.py in the reference venv (see Scripts/bench/README.md).
 
@@ -39,6 +40,8 @@ struct Options {
     var loader = false
     /// Time the trackers per frame next to predict (ours vs Ultralytics).
     var track = false
+    /// Time our forward with NHWC convolutions against the default layout policy, interleaved forward by forward.
+    var layouts = false
     var exportFormats: [String]?
 
     init(_ argv: [String]) {
@@ -67,6 +70,7 @@ struct Options {
             case "--onnx": onnx = true
             case "--loader": loader = true
             case "--track": track = true
+            case "--layouts": layouts = true
             default: FileHandle.standardError.write(Data("unknown option \(argv[i])\n".utf8)); exit(2)
             }
             i += 1
@@ -146,8 +150,6 @@ if o.export {
     do { try ExportBench.run(options: o, extra: o.trainArgs) } catch { print("export bench failed: \(error)"); exit(1) }
     exit(0)
 }
-print("forward, batch 1, \(o.imgsz)×\(o.imgsz), fp32, \(o.runs) runs after \(o.warmup) warm-up; OMP_NUM_THREADS=\(ProcessInfo.processInfo.environment["OMP_NUM_THREADS"] ?? "unset")")
-print("model          ours med/min (ms)   ORT med/min (ms)   torch med (ms)   ours/ORT   ours/torch")
 if let dir = o.predictDir {
     try PredictBench.run(dir: dir, options: o)
     exit(0)
@@ -156,21 +158,36 @@ if o.onnx {
     for scale in o.scales { try ONNXBench.run(o, scale: scale) }
     exit(0)
 }
+if o.layouts {
+    do { try LayoutBench.run(options: o) } catch { print("layout bench failed: \(error)"); exit(1) }
+    exit(0)
+}
 if let pt = o.oursOnly {
     let s = try ours(pt, o)
     print(String(format: "%@: ours median %.1f ms, min %.1f ms, mean %.1f ms", pt, s.median, s.min, s.mean))
     exit(0)
 }
+print("forward, batch 1, \(o.imgsz)×\(o.imgsz), fp32, \(o.runs) runs after \(o.warmup) warm-up; OMP_NUM_THREADS=\(ProcessInfo.processInfo.environment["OMP_NUM_THREADS"] ?? "unset"); ours: oneDNN \(OneDNNInfo.isa), convolution layout \(ConvLayoutPolicy.current)")
+print("model          ours med/min (ms)   ORT med/min (ms)   OpenVINO med (ms)   torch med (ms)   ours/ORT   ours/OV   ours/torch")
+var cpuLine: String?
 for scale in o.scales {
     do {
         let ref = try reference(o, scale: scale)
         let ort = ref["ort_ms"] as? [String: Double] ?? [:]
         let torch = ref["torch_ms"] as? [String: Double] ?? [:]
+        let ov = ref["openvino_ms"] as? [String: Double] ?? [:]
+        if cpuLine == nil, let cpu = ref["cpu"] as? [String: Any] {
+            cpuLine = "CPU \(cpu["model"] ?? "?"): AMX-BF16 \(cpu["amx_bf16"] as? Bool == true ? "yes" : "no"), "
+                + "AVX512_BF16 \(cpu["avx512_bf16"] as? Bool == true ? "yes" : "no"); OpenVINO precision "
+                + "\(ref["openvino_precision"] as? String ?? "n/a (not installed)")"
+        }
         let s = try ours(ref["pt"] as? String ?? "", o)
-        let ortMed = ort["median"] ?? .nan, torchMed = torch["median"] ?? .nan
-        print(String(format: "yolov8%@-pose   %7.1f / %-7.1f     %7.1f / %-7.1f    %7.1f        %5.2f      %5.2f",
-                     scale, s.median, s.min, ortMed, ort["min"] ?? .nan, torchMed, s.median / ortMed, s.median / torchMed))
+        let ortMed = ort["median"] ?? .nan, torchMed = torch["median"] ?? .nan, ovMed = ov["median"] ?? .nan
+        print(String(format: "yolov8%@-pose   %7.1f / %-7.1f     %7.1f / %-7.1f    %7.1f            %7.1f        %5.2f      %5.2f     %5.2f",
+                     scale, s.median, s.min, ortMed, ort["min"] ?? .nan, ovMed, torchMed, s.median / ortMed,
+                     s.median / ovMed, s.median / torchMed))
     } catch {
         print("yolov8\(scale)-pose: \(error)")
     }
 }
+if let cpuLine { print(cpuLine) }

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Reference forward-pass timings for the benchmark executable: ONNX Runtime (CPU) and PyTorch.
+"""Reference forward-pass timings for the benchmark executable: ONNX Runtime (CPU), OpenVINO (CPU) and PyTorch.
 
 Usage (from anywhere; use the reference venv):
     /work/refvenv/bin/python Scripts/bench/ort_forward.py --scale n --imgsz 640 --runs 30 --warmup 5 --out DIR
@@ -9,12 +9,16 @@ Steps:
      (torch.manual_seed(0); YOLO('yolov8{scale}-pose.yaml').save(...)).
   2. DIR/yolov8{scale}-pose-{imgsz}.onnx: created if missing with the reference exporter
      (format='onnx', imgsz, default opset, simplify=True, batch 1, static shape).
-  3. Times ONNX Runtime CPUExecutionProvider (default session options) and the fused PyTorch model
-     (torch.inference_mode, default thread count) on one fixed random input (seed 0, values in [0, 1)):
-     `--warmup` untimed runs, then `--runs` timed runs; reports median/min/mean in milliseconds.
+  3. Times ONNX Runtime CPUExecutionProvider (default session options), OpenVINO's default CPU compilation of the
+     same ONNX file (what a deployment user gets: bf16 where the CPU has AMX/AVX512_BF16, else fp32; skipped when
+     the `openvino` package is missing) and the fused PyTorch model (torch.inference_mode, default thread count) on
+     one fixed random input (seed 0, values in [0, 1)): `--warmup` untimed runs, then `--runs` timed runs; reports
+     median/min/mean in milliseconds.
 
 stdout: exactly one JSON line
-  {"scale", "imgsz", "pt", "onnx", "ort_ms": {"median","min","mean"}, "torch_ms": {...}, + version/thread info}
+  {"scale", "imgsz", "pt", "onnx", "ort_ms": {"median","min","mean"}, "torch_ms": {...},
+   "openvino_ms": {...} or null, "openvino_precision", "cpu": {"model", "amx_bf16", "avx512_bf16"},
+   + version/thread info}
 All logging goes to stderr. Pinned: ultralytics 8.4.190, torch 2.15.0, onnxruntime 1.31.1.
 """
 
@@ -59,6 +63,35 @@ def timed(fn, runs: int, warmup: int) -> dict:
         fn()
         ts.append((time.perf_counter() - t) * 1000.0)
     return {"median": statistics.median(ts), "min": min(ts), "mean": statistics.fmean(ts)}
+
+
+def cpu_info() -> dict:
+    model, flags = "unknown", set()
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key.strip() == "model name" and model == "unknown":
+                model = value.strip()
+            elif key.strip() == "flags" and not flags:
+                flags = set(value.split())
+    return {"model": model, "amx_bf16": "amx_bf16" in flags, "avx512_bf16": "avx512_bf16" in flags}
+
+
+def openvino_timing(onnx_path: Path, x_np, y_ref, runs: int, warmup: int):
+    """OpenVINO's default CPU inference of the ONNX file: (timings, inference precision, max |ov - ort|)."""
+    try:
+        import openvino as ov
+    except ImportError:
+        eprint("openvino not installed: no OpenVINO column")
+        return None, None, None, None
+    core = ov.Core()
+    compiled = core.compile_model(str(onnx_path), "CPU")
+    request = compiled.create_infer_request()
+    ms = timed(lambda: request.infer({0: x_np}), runs, warmup)
+    y = request.infer({0: x_np})[compiled.output(0)]
+    import numpy as np
+    precision = str(compiled.get_property("INFERENCE_PRECISION_HINT"))
+    return ms, precision, float(np.abs(y - y_ref).max()), ov.__version__
 
 
 def main() -> int:
@@ -108,6 +141,10 @@ def main() -> int:
         ort_ms = timed(lambda: sess.run(None, {iname: x_np}), a.runs, a.warmup)
         y_ort = sess.run(None, {iname: x_np})[0]
 
+        ov_ms, ov_precision, ov_diff, ov_version = openvino_timing(onnx_path, x_np, y_ort, a.runs, a.warmup)
+        if ov_ms is not None:
+            eprint(f"openvino {ov_version} precision {ov_precision}, max |ov - ort| = {ov_diff:.3e}")
+
         model = YOLO(str(pt)).model.float().fuse(verbose=False).eval()
         torch.set_num_threads(torch_default_threads)  # export/select_device sets min(8, cpus-1) threads
         x_t = torch.from_numpy(x_np)
@@ -124,12 +161,15 @@ def main() -> int:
         "onnx": str(onnx_path),
         "ort_ms": ort_ms,
         "torch_ms": torch_ms,
+        "openvino_ms": ov_ms,
+        "openvino_precision": ov_precision,
+        "cpu": cpu_info(),
         "runs": a.runs,
         "warmup": a.warmup,
         "output_shape": list(y_ort.shape),
         "max_abs_diff_torch_vs_ort": diff,
         "torch_threads": torch.get_num_threads(),
-        "versions": {"onnxruntime": ort.__version__, "torch": torch.__version__},
+        "versions": {"onnxruntime": ort.__version__, "torch": torch.__version__, "openvino": ov_version},
     }
     print(json.dumps(result), flush=True)
     return 0

@@ -145,8 +145,26 @@ static dnnl_primitive_t make_reorder(const dnnl_memory_desc_t *from, const dnnl_
     return r;
 }
 
-/* Tries the blocked layout: on success c->pd is the blocked primitive descriptor and the two reorders exist. */
-static int try_blocked(yk_conv *c, const dnnl_memory_desc_t *wany, dnnl_primitive_attr_t attr) {
+/* Post-ops: SiLU, then a residual add whose operand has the layout of `add_md`. */
+static dnnl_primitive_attr_t make_attr(const yk_conv_params *p, const dnnl_memory_desc_t *add_md) {
+    dnnl_primitive_attr_t attr = NULL;
+    dnnl_post_ops_t po = NULL;
+    if (dnnl_primitive_attr_create(&attr) != dnnl_success) return NULL;
+    if (dnnl_post_ops_create(&po) != dnnl_success) goto fail;
+    if (p->post_silu && dnnl_post_ops_append_eltwise(po, 1.0f, dnnl_eltwise_swish, 1.0f, 0.0f) != dnnl_success) goto fail;
+    if (p->post_add && dnnl_post_ops_append_binary(po, dnnl_binary_add, add_md) != dnnl_success) goto fail;
+    if (dnnl_primitive_attr_set_post_ops(attr, po) != dnnl_success) goto fail;
+    dnnl_post_ops_destroy(po);
+    return attr;
+fail:
+    if (po) dnnl_post_ops_destroy(po);
+    dnnl_primitive_attr_destroy(attr);
+    return NULL;
+}
+
+/* Tries the blocked layout: on success c->pd is the blocked primitive descriptor and the reorders it needs exist
+   (source in, for NHWC sources; result out, unless the caller takes the nChw8c result). */
+static int try_blocked(yk_conv *c, const dnnl_memory_desc_t *wany) {
     const yk_conv_params *p = &c->p;
     dnnl_dims_t sd = {p->n, p->ic, p->ih, p->iw}, dd = {p->n, p->oc, c->oh, c->ow};
     dnnl_convolution_desc_t cd;
@@ -154,13 +172,17 @@ static int try_blocked(yk_conv *c, const dnnl_memory_desc_t *wany, dnnl_primitiv
     if (dnnl_memory_desc_init_by_tag(&c->src_blk_md, 4, sd, dnnl_f32, dnnl_nChw8c) != dnnl_success) return -1;
     if (dnnl_memory_desc_init_by_tag(&c->dst_blk_md, 4, dd, dnnl_f32, dnnl_nChw8c) != dnnl_success) return -1;
     if (init_desc_on(c, &cd, dnnl_forward_inference, &c->src_blk_md, wany, &c->dst_blk_md) != 0) return -1;
-    if (dnnl_primitive_desc_create(&pd, &cd, attr, g_engine, NULL) != dnnl_success) return -1;
+    dnnl_primitive_attr_t attr = make_attr(p, p->dst_blocked ? &c->dst_blk_md : &c->dst_md);
+    if (!attr) return -1;
+    dnnl_status_t st = dnnl_primitive_desc_create(&pd, &cd, attr, g_engine, NULL);
+    dnnl_primitive_attr_destroy(attr);
+    if (st != dnnl_success) return -1;
     const char *impl = NULL;
     dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &impl);
     if (!impl || strncmp(impl, "ref", 3) == 0) { dnnl_primitive_desc_destroy(pd); return -1; }
     c->to_blk = make_reorder(&c->src_md, &c->src_blk_md);
-    c->from_blk = make_reorder(&c->dst_blk_md, &c->dst_md);
-    if (!c->to_blk || !c->from_blk) {
+    c->from_blk = p->dst_blocked ? NULL : make_reorder(&c->dst_blk_md, &c->dst_md);
+    if (!c->to_blk || (!p->dst_blocked && !c->from_blk)) {
         if (c->to_blk) dnnl_primitive_destroy(c->to_blk);
         if (c->from_blk) dnnl_primitive_destroy(c->from_blk);
         c->to_blk = c->from_blk = NULL;
@@ -177,7 +199,6 @@ yk_conv *yk_conv_create(const yk_conv_params *p, char *err, int errlen) {
     if (g_init_status != 0) { if (err) snprintf(err, (size_t)errlen, "oneDNN engine creation failed"); return NULL; }
     yk_conv *c = calloc(1, sizeof(yk_conv));
     dnnl_primitive_attr_t attr = NULL;
-    dnnl_post_ops_t po = NULL;
     if (!c) return NULL;
     c->p = *p;
     int ekh = p->dh * (p->kh - 1) + 1, ekw = p->dw * (p->kw - 1) + 1;
@@ -197,13 +218,13 @@ yk_conv *yk_conv_create(const yk_conv_params *p, char *err, int errlen) {
     if (init_desc(c, &cd, p->training ? dnnl_forward_training : dnnl_forward_inference, &wany) != 0) {
         if (err) snprintf(err, (size_t)errlen, "convolution descriptor rejected"); goto fail;
     }
-    CHECK(dnnl_primitive_attr_create(&attr), "attr");
-    CHECK(dnnl_post_ops_create(&po), "post ops");
-    if (p->post_silu) CHECK(dnnl_post_ops_append_eltwise(po, 1.0f, dnnl_eltwise_swish, 1.0f, 0.0f), "swish post-op");
-    if (p->post_add) CHECK(dnnl_post_ops_append_binary(po, dnnl_binary_add, &c->dst_md), "add post-op");
-    CHECK(dnnl_primitive_attr_set_post_ops(attr, po), "set post ops");
-    if (!(prefers_blocked(p) && try_blocked(c, &wany, attr) == 0))
+    int want_blocked = !p->training && (p->dst_blocked || prefers_blocked(p));
+    if (!(want_blocked && try_blocked(c, &wany) == 0)) {
+        c->p.dst_blocked = 0;
+        attr = make_attr(p, &c->dst_md);
+        if (!attr) { if (err) snprintf(err, (size_t)errlen, "oneDNN post-ops rejected"); goto fail; }
         CHECK(dnnl_primitive_desc_create(&c->pd, &cd, attr, g_engine, NULL), "primitive desc");
+    }
     CHECK(dnnl_primitive_create(&c->prim, c->pd), "primitive");
     const char *impl = NULL;
     dnnl_primitive_desc_query(c->pd, dnnl_query_impl_info_str, 0, &impl);
@@ -213,11 +234,9 @@ yk_conv *yk_conv_create(const yk_conv_params *p, char *err, int errlen) {
     c->wei_size = dnnl_memory_desc_get_size(wmd);
     if (posix_memalign(&c->wei, 64, c->wei_size ? c->wei_size : 64) != 0) goto fail;
     memset(c->wei, 0, c->wei_size);
-    dnnl_post_ops_destroy(po);
-    dnnl_primitive_attr_destroy(attr);
+    if (attr) dnnl_primitive_attr_destroy(attr);
     return c;
 fail:
-    if (po) dnnl_post_ops_destroy(po);
     if (attr) dnnl_primitive_attr_destroy(attr);
     yk_conv_destroy(c);
     return NULL;
@@ -243,6 +262,7 @@ int yk_conv_out_h(const yk_conv *c) { return c->oh; }
 int yk_conv_out_w(const yk_conv *c) { return c->ow; }
 const char *yk_conv_impl(const yk_conv *c) { return c->impl; }
 int yk_conv_is_blocked(const yk_conv *c) { return c->blocked; }
+int yk_conv_dst_blocked(const yk_conv *c) { return c->blocked && c->p.dst_blocked; }
 
 /* Reorders between two layouts of the same weights. */
 static int reorder(const dnnl_memory_desc_t *from_md, const void *from, const dnnl_memory_desc_t *to_md, void *to) {
@@ -353,30 +373,46 @@ static void *stage(int i, size_t bytes) {
     return t_stage[i];
 }
 
-static int forward_blocked(yk_conv *c, const float *src, const float *bias, float *dst) {
-    void *bs = stage(0, dnnl_memory_desc_get_size(&c->src_blk_md));
-    void *bd = stage(1, dnnl_memory_desc_get_size(&c->dst_blk_md));
+static int forward_blocked(yk_conv *c, const float *src, int src_blocked, const float *bias, const float *residual,
+                           float *dst) {
+    void *bs = src_blocked ? (void *)src : stage(0, dnnl_memory_desc_get_size(&c->src_blk_md));
+    void *bd = c->p.dst_blocked ? (void *)dst : stage(1, dnnl_memory_desc_get_size(&c->dst_blk_md));
     if (!bs || !bd) return -1;
     int rk[2] = {DNNL_ARG_FROM, DNNL_ARG_TO};
-    const dnnl_memory_desc_t *in[2] = {&c->src_md, &c->src_blk_md};
-    void *inp[2] = {(void *)src, bs};
-    if (run(c->to_blk, 2, rk, in, inp) != 0) return -1;
-    int kinds[4];
-    const dnnl_memory_desc_t *mds[4];
-    void *ptrs[4];
+    if (!src_blocked) {
+        const dnnl_memory_desc_t *in[2] = {&c->src_md, &c->src_blk_md};
+        void *inp[2] = {(void *)src, bs};
+        if (run(c->to_blk, 2, rk, in, inp) != 0) return -1;
+    }
+    int kinds[5];
+    const dnnl_memory_desc_t *mds[5];
+    void *ptrs[5];
     int n = 0;
     kinds[n] = DNNL_ARG_SRC; mds[n] = &c->src_blk_md; ptrs[n++] = bs;
     kinds[n] = DNNL_ARG_WEIGHTS; mds[n] = &c->wei_md; ptrs[n++] = c->wei;
     if (c->p.has_bias) { kinds[n] = DNNL_ARG_BIAS; mds[n] = &c->bias_md; ptrs[n++] = (void *)bias; }
     kinds[n] = DNNL_ARG_DST; mds[n] = &c->dst_blk_md; ptrs[n++] = bd;
+    if (c->p.post_add) {
+        /* only with a blocked result: the residual is then nChw8c as well */
+        kinds[n] = DNNL_ARG_ATTR_MULTIPLE_POST_OP(c->p.post_silu ? 1 : 0) | DNNL_ARG_SRC_1;
+        mds[n] = &c->dst_blk_md; ptrs[n++] = (void *)residual;
+    }
     if (run(c->prim, n, kinds, mds, ptrs) != 0) return -1;
+    if (c->p.dst_blocked) return 0;
     const dnnl_memory_desc_t *out[2] = {&c->dst_blk_md, &c->dst_md};
     void *outp[2] = {bd, dst};
     return run(c->from_blk, 2, rk, out, outp);
 }
 
+int yk_conv_forward_layout(yk_conv *c, const float *src, int src_blocked, const float *bias, const float *residual,
+                           float *dst) {
+    if (c->blocked) return forward_blocked(c, src, src_blocked, bias, residual, dst);
+    if (src_blocked) return -1;
+    return yk_conv_forward(c, src, bias, residual, dst);
+}
+
 int yk_conv_forward(yk_conv *c, const float *src, const float *bias, const float *residual, float *dst) {
-    if (c->blocked) return forward_blocked(c, src, bias, dst);
+    if (c->blocked) return forward_blocked(c, src, 0, bias, residual, dst);
     int kinds[5];
     const dnnl_memory_desc_t *mds[5];
     void *ptrs[5];

@@ -29,10 +29,12 @@ public final class Conv2d: Module {
     public var outChannels: Int { weight.shape[0] }
     public var kernelSize: Int { weight.shape[2] }
 
-    /// Convolution with optional fused SiLU and residual add.
-    public func callAsFunction(_ x: Tensor, silu: Bool = false, residual: Tensor? = nil) -> Tensor {
+    /// Convolution with optional fused SiLU and residual add. Inference results may be blocked (`nChw8c`, see
+    /// `ConvLayoutPolicy`) unless `blockedOutput` is false; `Tensor.pointer` reads them as NHWC.
+    public func callAsFunction(_ x: Tensor, silu: Bool = false, residual: Tensor? = nil, blockedOutput: Bool = true) -> Tensor {
         Tensor.conv2d(x, weight: weight, bias: bias, stride: (stride, stride), padding: (padding, padding),
-                      dilation: (dilation, dilation), groups: groups, silu: silu, residual: residual, cache: cache)
+                      dilation: (dilation, dilation), groups: groups, silu: silu, residual: residual,
+                      blockedOutput: blockedOutput, cache: cache)
     }
 
     /// Folds a per-output-channel affine map `y = a·conv(x) + b` into the weights and bias.

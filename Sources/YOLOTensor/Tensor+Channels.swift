@@ -10,6 +10,7 @@ extension Tensor {
         }
         let widths = parts.map { $0.shape.last! }
         let total = widths.reduce(0, +)
+        if let y = concatBlocked(parts, widths: widths, total: total) { return y }
         let rows = lead.reduce(1, *)
         let y = Tensor(uninitializedShape: lead + [total])
         var off = 0
@@ -30,6 +31,7 @@ extension Tensor {
     public func sliceChannels(_ start: Int, _ width: Int) -> Tensor {
         let c = shape.last ?? 0
         precondition(start >= 0 && width >= 0 && start + width <= c, "slice: [\(start), \(start + width)) of \(shape)")
+        if let y = sliceBlocked(start, width) { return y }
         let lead = Array(shape.dropLast())
         let rows = lead.reduce(1, *)
         let y = Tensor(uninitializedShape: lead + [width])
@@ -49,5 +51,35 @@ extension Tensor {
             defer { off += w }
             return sliceChannels(off, w)
         }
+    }
+}
+
+extension Tensor {
+    /// Concatenation in `nChw8c` when a part is blocked, no gradient is recorded and every part but the last fills
+    /// whole blocks of 8 channels (block copies; the NHWC parts are converted). Nil otherwise.
+    static func concatBlocked(_ parts: [Tensor], widths: [Int], total: Int) -> Tensor? {
+        guard parts.contains(where: { $0.layout == .nChw8c }), !needsGrad(parts), parts[0].rank == 4,
+              widths.dropLast().allSatisfy({ $0 % 8 == 0 }) else { return nil }
+        let s = parts[0].shape
+        let y = Tensor(blockedShape: [s[0], s[1], s[2], total])
+        var first = 0
+        for p in parts {
+            let b = p.toBlocked()
+            yk_copy_blocks(b.blockedPointer, Int64(b.channelBlocks), 0, y.blockedPointer, Int64(y.channelBlocks),
+                           Int64(first), Int64(b.channelBlocks), Int64(s[0]), Int64(s[1] * s[2]))
+            first += b.channelBlocks
+        }
+        return y
+    }
+
+    /// A channel slice of a blocked tensor as block copies, when it starts on a block and fills whole blocks or
+    /// reaches the last channel (whose padding is zero). Nil otherwise.
+    func sliceBlocked(_ start: Int, _ width: Int) -> Tensor? {
+        guard layout == .nChw8c, !Tensor.needsGrad([self]), start % 8 == 0,
+              width % 8 == 0 || start + width == shape[3] else { return nil }
+        let y = Tensor(blockedShape: [shape[0], shape[1], shape[2], width])
+        yk_copy_blocks(blockedPointer, Int64(channelBlocks), Int64(start / 8), y.blockedPointer, Int64(y.channelBlocks),
+                       0, Int64(y.channelBlocks), Int64(shape[0]), Int64(shape[1] * shape[2]))
+        return y
     }
 }

@@ -4,11 +4,14 @@ extension Tensor {
     /// 2-D convolution of an NHWC input with OIHW `weight` on oneDNN, with optional bias and fused
     /// post-ops (SiLU, then a residual add of a tensor shaped like the output).
     ///
-    /// When gradients are recorded the post-ops run as separate differentiable ops.
+    /// When gradients are recorded the post-ops run as separate differentiable ops. With `blockedOutput`, an
+    /// inference result may come back in the blocked `nChw8c` layout (when `ConvLayoutPolicy` blocks activations):
+    /// for callers whose next ops handle it or read through `pointer`, which converts.
     public static func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
                               stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0),
                               dilation: (Int, Int) = (1, 1), groups: Int = 1,
-                              silu: Bool = false, residual: Tensor? = nil, cache: ConvCache) -> Tensor {
+                              silu: Bool = false, residual: Tensor? = nil, blockedOutput: Bool = false,
+                              cache: ConvCache) -> Tensor {
         precondition(x.rank == 4 && weight.rank == 4,
                      "conv2d: input \(x.shape) must be NHWC and weight \(weight.shape) OIHW")
         let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
@@ -25,7 +28,7 @@ extension Tensor {
         // ConvTests "groups 2 + residual"), so grouped convolutions add their residual separately.
         if let residual, groups > 1 {
             return conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation,
-                          groups: groups, silu: silu, cache: cache).adding(residual)
+                          groups: groups, silu: silu, blockedOutput: blockedOutput, cache: cache).adding(residual)
         }
         if recording && (silu || residual != nil) {
             var y = conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation,
@@ -37,15 +40,25 @@ extension Tensor {
         let outShape = [n, g.outHeight, g.outWidth, oc]
         if let residual { precondition(residual.shape == outShape, "conv2d: residual \(residual.shape) for output \(outShape)") }
         let post = ConvPostOps(silu: silu, residualAdd: residual != nil)
+        // Blocked results only where every convolution would run blocked anyway: a few input channels (the image)
+        // stay NHWC, as do grouped convolutions and training.
+        let blocked = blockedOutput && !recording && groups == 1 && c >= 8 && ConvLayoutPolicy.blocksActivations
         if cache.isPlanning {
-            cache.record(g, bias: bias != nil, post: post, training: recording)
-            return Tensor(shape: outShape, repeating: 0)
+            cache.record(g, bias: bias != nil, post: post, training: recording, blockedOutput: blocked)
+            return blocked ? Tensor(blockedShape: outShape, zeroed: true) : Tensor(shape: outShape, repeating: 0)
         }
-        let kernel = cache.kernel(g, bias: bias != nil, post: post, training: recording)
+        let kernel = cache.kernel(g, bias: bias != nil, post: post, training: recording, blockedOutput: blocked)
         cache.prepare(kernel, weight: weight)
-        let y = Tensor(uninitializedShape: outShape)
-        kernel.forward(src: x.pointer, bias: bias.map { UnsafePointer($0.pointer) },
-                       residual: residual.map { UnsafePointer($0.pointer) }, dst: y.pointer)
+        let leavesBlocked = kernel.leavesBlocked
+        let y = leavesBlocked ? Tensor(blockedShape: outShape) : Tensor(uninitializedShape: outShape)
+        let srcBlocked = kernel.isBlocked && x.layout == .nChw8c
+        let src = srcBlocked ? x.blockedPointer : x.pointer
+        let res = residual.map { leavesBlocked ? $0.toBlocked() : $0 }
+        withExtendedLifetime(res) {
+            kernel.forward(src: src, srcBlocked: srcBlocked, bias: bias.map { UnsafePointer($0.pointer) },
+                           residual: res.map { UnsafePointer(leavesBlocked ? $0.blockedPointer : $0.pointer) },
+                           dst: leavesBlocked ? y.blockedPointer : y.pointer)
+        }
         return y.recording("conv2d", [x, weight] + (bias.map { [$0] } ?? [])) { gy in
             let dx = x.requiresGrad ? Tensor(uninitializedShape: x.shape) : nil
             let dw = Tensor(uninitializedShape: weight.shape)

@@ -6,6 +6,13 @@ extension Tensor {
         precondition(rank == 4, "maxPool2d: input \(shape) must be NHWC")
         let (n, h, w, c) = (shape[0], shape[1], shape[2], shape[3])
         let oh = (h + 2 * padding - kernel) / stride + 1, ow = (w + 2 * padding - kernel) / stride + 1
+        if layout == .nChw8c && !Tensor.needsGrad([self]) {
+            // Each block of 8 channels is an NHWC image of 8 channels.
+            let y = Tensor(blockedShape: [n, oh, ow, c])
+            yk_maxpool(blockedPointer, y.blockedPointer, Int64(n * channelBlocks), Int64(h), Int64(w), 8, Int32(kernel),
+                       Int32(stride), Int32(padding), Int64(oh), Int64(ow))
+            return y
+        }
         let y = Tensor(uninitializedShape: [n, oh, ow, c])
         yk_maxpool(pointer, y.pointer, Int64(n), Int64(h), Int64(w), Int64(c), Int32(kernel), Int32(stride),
                    Int32(padding), Int64(oh), Int64(ow))
@@ -37,6 +44,12 @@ extension Tensor {
     public func upsampleNearest(_ factor: Int) -> Tensor {
         precondition(rank == 4 && factor >= 1, "upsample: input \(shape), factor \(factor)")
         let (n, h, w, c) = (shape[0], shape[1], shape[2], shape[3])
+        if layout == .nChw8c && !Tensor.needsGrad([self]) {
+            let y = Tensor(blockedShape: [n, h * factor, w * factor, c])
+            yk_upsample_nearest(blockedPointer, y.blockedPointer, Int64(n * channelBlocks), Int64(h), Int64(w), 8,
+                                Int32(factor))
+            return y
+        }
         let y = Tensor(uninitializedShape: [n, h * factor, w * factor, c])
         yk_upsample_nearest(pointer, y.pointer, Int64(n), Int64(h), Int64(w), Int64(c), Int32(factor))
         return y.recording("upsample", [self]) { [shape] g in

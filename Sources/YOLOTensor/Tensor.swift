@@ -6,8 +6,10 @@
 public final class Tensor: @unchecked Sendable {
     /// Dimensions, outermost first.
     public let shape: [Int]
-    /// The underlying buffer (exactly `count` floats).
-    public let storage: TensorStorage
+    /// The underlying buffer (exactly `count` floats in NHWC; see `layout`).
+    public private(set) var storage: TensorStorage
+    /// How the values are arranged in `storage`. `shape` is always the logical NHWC shape.
+    public private(set) var layout: TensorLayout = .nhwc
     /// Incremented by every in-place write.
     public private(set) var version: Int = 0
     /// Whether gradients flow to this tensor.
@@ -25,6 +27,14 @@ public final class Tensor: @unchecked Sendable {
         self.requiresGrad = requiresGrad
     }
 
+    /// A tensor over `storage` arranged as `layout`.
+    init(shape: [Int], storage: TensorStorage, layout: TensorLayout) {
+        self.shape = shape
+        self.storage = storage
+        self.layout = layout
+        requiresGrad = false
+    }
+
     /// Tensor filled with `value`.
     public convenience init(shape: [Int], repeating value: Float = 0, requiresGrad: Bool = false) {
         self.init(uninitializedShape: shape, requiresGrad: requiresGrad)
@@ -39,17 +49,30 @@ public final class Tensor: @unchecked Sendable {
         values.withUnsafeBufferPointer { storage.pointer.update(from: $0.baseAddress!, count: values.count) }
     }
 
-    /// Number of elements.
-    @inlinable public var count: Int { storage.count }
+    /// Number of elements (turns a blocked tensor into NHWC first, as `pointer` does).
+    public var count: Int {
+        if layout != .nhwc { materializeNHWC() }
+        return storage.count
+    }
     /// Number of dimensions.
     public var rank: Int { shape.count }
-    /// Mutable base pointer. Writing through it must be followed by `markModified()`.
-    public var pointer: UnsafeMutablePointer<Float> { storage.pointer }
+    /// Mutable base pointer to the NHWC values. Writing through it must be followed by `markModified()`. A tensor held
+    /// in a blocked layout is converted to NHWC (once, in place) first, so code that knows only NHWC stays correct.
+    public var pointer: UnsafeMutablePointer<Float> {
+        if layout != .nhwc { materializeNHWC() }
+        return storage.pointer
+    }
     /// A buffer view of the elements.
     public var buffer: UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(start: pointer, count: count) }
 
     /// Copies the elements out.
     public func toArray() -> [Float] { Array(buffer) }
+
+    /// Swaps the buffer (layout conversions only).
+    func replaceStorage(_ new: TensorStorage, layout: TensorLayout) {
+        storage = new
+        self.layout = layout
+    }
 
     /// Records an in-place change of the values.
     public func markModified() { version &+= 1 }

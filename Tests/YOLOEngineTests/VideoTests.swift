@@ -13,10 +13,10 @@ import YOLOTestSupport
 /// float32 score with another), so which of two tied overlapping boxes NMS keeps depends on the last bit of
 /// the score (see PredictParityTests). Per frame we therefore require: the same kept frames, the console
 /// line up to the detection counts, a detection count within `countTolerance` of the reference (measured:
-/// at most 5 apart), and the reference's detections before its first exactly tied score (`first_tied_index`,
+/// at most 5 apart with NHWC convolutions, 9 with nChw8c ones — a different last bit decides other ties), and the reference's detections before its first exactly tied score (`first_tied_index`,
 /// 2 on every frame) matched within 1e-3 conf / 0.5 px, keypoints included.
 final class VideoTests: XCTestCase {
-    static let countTolerance = 8
+    static let countTolerance = 12
 
     struct Ref: Decodable {
         struct Det: Decodable { let xyxy: [Float]; let conf: Float; let cls: Int; let keypoints: [[Float]] }

@@ -19,6 +19,7 @@ typedef struct {
     int post_silu;   /* SiLU (swish alpha 1) after bias */
     int post_add;    /* then add a dense NHWC residual of the output shape */
     int training;    /* forward_training instead of forward_inference */
+    int dst_blocked; /* inference: compute on nChw8c and leave the result (and take a residual) in nChw8c */
 } yk_conv_params;
 
 /// Creates a forward primitive; returns NULL and writes a message to err on failure.
@@ -29,6 +30,8 @@ int yk_conv_out_w(const yk_conv *c);
 const char *yk_conv_impl(const yk_conv *c);
 /// Whether the primitive runs on nChw8c copies of its NHWC source and destination (see yk_conv_blocked_policy).
 int yk_conv_is_blocked(const yk_conv *c);
+/// Whether the result is left in nChw8c (dst_blocked was asked for and a blocked primitive exists).
+int yk_conv_dst_blocked(const yk_conv *c);
 /// Which inference convolutions run on nChw8c copies: 0 none, 1 the 3x3 ones that are faster so on a CPU without
 /// AVX-512 (oneDNN's jit:avx2 kernels are 1.5-2x slower on NHWC there), 2 those same convolutions on any CPU (tests).
 /// The default comes from YOLO_CONV_LAYOUT (nhwc: 0, blocked: 2), else 1. Applies to primitives created afterwards.
@@ -43,6 +46,18 @@ int yk_conv_copy_weights(yk_conv *dst, const yk_conv *src);
 void yk_conv_create_many(const yk_conv_params *ps, int n, yk_conv **out, int threads);
 /// dst = post_ops(conv(src, reordered weights) + bias). residual may be NULL unless post_add.
 int yk_conv_forward(yk_conv *c, const float *src, const float *bias, const float *residual, float *dst);
+/// The same with the source in nChw8c when src_blocked (only for a blocked primitive: -1 otherwise); dst and the
+/// residual are nChw8c when yk_conv_dst_blocked.
+int yk_conv_forward_layout(yk_conv *c, const float *src, int src_blocked, const float *bias, const float *residual,
+                           float *dst);
+
+/* ---- nChw8c activations ([N][ceil(C/8)][H][W][8], channels past C zero) ---- */
+void yk_nhwc_to_nchw8c(const float *src, int64_t n, int64_t h, int64_t w, int64_t c, float *dst);
+void yk_nchw8c_to_nhwc(const float *src, int64_t n, int64_t h, int64_t w, int64_t c, float *dst);
+/// Copies `count` channel blocks per image from block `src_first` of a tensor of `src_blocks` blocks to block
+/// `dst_first` of one of `dst_blocks` blocks (hw = H·W): concatenation and slicing at multiples of 8 channels.
+void yk_copy_blocks(const float *src, int64_t src_blocks, int64_t src_first, float *dst, int64_t dst_blocks,
+                    int64_t dst_first, int64_t count, int64_t n, int64_t hw);
 /// Gradients of a (post-op free) convolution: diff_src (may be NULL), diff_weights as OIHW, diff_bias (may be NULL).
 int yk_conv_backward(yk_conv *c, const float *src, const float *diff_dst,
                      float *diff_src, float *diff_weights_oihw, float *diff_bias);

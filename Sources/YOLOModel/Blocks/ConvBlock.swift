@@ -26,7 +26,7 @@ public final class ConvBlock: Module {
     /// Forward; `residual` (shaped like the output) is added after the activation.
     public func callAsFunction(_ x: Tensor, residual: Tensor? = nil) -> Tensor {
         guard let bn else { return conv(x, silu: act, residual: residual) }
-        let y = bn(conv(x), silu: act)
+        let y = bn(conv(x, blockedOutput: false), silu: act)  // the batch norm reads NHWC
         return residual.map { y.adding($0) } ?? y
     }
 

@@ -34,8 +34,9 @@ public final class ConvKernel: @unchecked Sendable {
     var weightVersion = -1
     var weightIdentity: ObjectIdentifier?
 
-    public convenience init(geometry g: ConvGeometry, hasBias: Bool, postOps: ConvPostOps, training: Bool = false) {
-        var p = ConvKernel.params(g, hasBias: hasBias, postOps: postOps, training: training)
+    public convenience init(geometry g: ConvGeometry, hasBias: Bool, postOps: ConvPostOps, training: Bool = false,
+                            blockedOutput: Bool = false) {
+        var p = ConvKernel.params(g, hasBias: hasBias, postOps: postOps, training: training, blockedOutput: blockedOutput)
         var err = [CChar](repeating: 0, count: 256)
         guard let h = yk_conv_create(&p, &err, Int32(err.count)) else {
             preconditionFailure("conv2d: cannot create oneDNN primitive for \(g): \(String(cString: err))")
@@ -53,14 +54,15 @@ public final class ConvKernel: @unchecked Sendable {
         implementation = String(cString: yk_conv_impl(h))
     }
 
-    static func params(_ g: ConvGeometry, hasBias: Bool, postOps: ConvPostOps, training: Bool) -> yk_conv_params {
+    static func params(_ g: ConvGeometry, hasBias: Bool, postOps: ConvPostOps, training: Bool,
+                       blockedOutput: Bool) -> yk_conv_params {
         yk_conv_params(
             n: Int32(g.batch), ic: Int32(g.inChannels), ih: Int32(g.height), iw: Int32(g.width),
             oc: Int32(g.outChannels), kh: Int32(g.kernelH), kw: Int32(g.kernelW),
             sh: Int32(g.strideH), sw: Int32(g.strideW), ph: Int32(g.padH), pw: Int32(g.padW),
             dh: Int32(g.dilationH), dw: Int32(g.dilationW), groups: Int32(g.groups),
             has_bias: hasBias ? 1 : 0, post_silu: postOps.silu ? 1 : 0, post_add: postOps.residualAdd ? 1 : 0,
-            training: training ? 1 : 0)
+            training: training ? 1 : 0, dst_blocked: blockedOutput ? 1 : 0)
     }
 
     deinit { yk_conv_destroy(handle) }
@@ -75,9 +77,13 @@ public final class ConvKernel: @unchecked Sendable {
         weightVersion = weight.version
     }
 
-    func forward(src: UnsafePointer<Float>, bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?,
-                 dst: UnsafeMutablePointer<Float>) {
-        let rc = yk_conv_forward(handle, src, bias, residual, dst)
+    /// Whether the result (and a residual) is `nChw8c` (asked for with `blockedOutput`, and available).
+    public var leavesBlocked: Bool { yk_conv_dst_blocked(handle) != 0 }
+
+    /// Runs the primitive; `srcBlocked` only when `isBlocked`, dst and residual as `leavesBlocked` says.
+    func forward(src: UnsafePointer<Float>, srcBlocked: Bool = false, bias: UnsafePointer<Float>?,
+                 residual: UnsafePointer<Float>?, dst: UnsafeMutablePointer<Float>) {
+        let rc = yk_conv_forward_layout(handle, src, srcBlocked ? 1 : 0, bias, residual, dst)
         precondition(rc == 0, "conv2d: oneDNN execution failed for \(geometry)")
     }
 
@@ -91,7 +97,13 @@ public final class ConvKernel: @unchecked Sendable {
 /// Primitives for one weight tensor, keyed by input geometry and post-ops. Creating a primitive costs
 /// milliseconds, so each layer keeps its own cache and reuses it for every call at the same shape.
 public final class ConvCache: @unchecked Sendable {
-    struct Key: Hashable { var geometry: ConvGeometry; var bias: Bool; var post: ConvPostOps; var training: Bool }
+    struct Key: Hashable {
+        var geometry: ConvGeometry
+        var bias: Bool
+        var post: ConvPostOps
+        var training: Bool
+        var blockedOutput = false
+    }
     private var kernels: [Key: ConvKernel] = [:]
     /// The key of the latest call, from which `prewarm` predicts the next shape's primitive.
     private(set) var lastKey: Key?
@@ -114,16 +126,16 @@ public final class ConvCache: @unchecked Sendable {
         return try body()
     }
 
-    func record(_ g: ConvGeometry, bias: Bool, post: ConvPostOps, training: Bool) {
-        lastKey = Key(geometry: g, bias: bias, post: post, training: training)
+    func record(_ g: ConvGeometry, bias: Bool, post: ConvPostOps, training: Bool, blockedOutput: Bool) {
+        lastKey = Key(geometry: g, bias: bias, post: post, training: training, blockedOutput: blockedOutput)
     }
 
-    func kernel(_ g: ConvGeometry, bias: Bool, post: ConvPostOps, training: Bool) -> ConvKernel {
-        let key = Key(geometry: g, bias: bias, post: post, training: training)
+    func kernel(_ g: ConvGeometry, bias: Bool, post: ConvPostOps, training: Bool, blockedOutput: Bool) -> ConvKernel {
+        let key = Key(geometry: g, bias: bias, post: post, training: training, blockedOutput: blockedOutput)
         lastKey = key
         if let k = kernels[key] { return k }
         createdOnDemand += 1
-        let k = ConvKernel(geometry: g, hasBias: bias, postOps: post, training: training)
+        let k = ConvKernel(geometry: g, hasBias: bias, postOps: post, training: training, blockedOutput: blockedOutput)
         kernels[key] = k
         return k
     }
@@ -166,11 +178,14 @@ public final class ConvCache: @unchecked Sendable {
                   let w = scaled(g.width, old[2], new[2]) else { continue }
             (g.batch, g.height, g.width) = (n, h, w)
             guard g.outHeight > 0 && g.outWidth > 0 else { continue }
-            let key = Key(geometry: g, bias: last.bias, post: last.post, training: false)
+            let key = Key(geometry: g, bias: last.bias, post: last.post, training: false, blockedOutput: last.blockedOutput)
             if cache.kernels[key] == nil { wanted.append((cache, key)) }
         }
         guard !wanted.isEmpty else { return }
-        let params = wanted.map { ConvKernel.params($0.1.geometry, hasBias: $0.1.bias, postOps: $0.1.post, training: false) }
+        let params = wanted.map {
+            ConvKernel.params($0.1.geometry, hasBias: $0.1.bias, postOps: $0.1.post, training: false,
+                              blockedOutput: $0.1.blockedOutput)
+        }
         var handles = [OpaquePointer?](repeating: nil, count: params.count)
         params.withUnsafeBufferPointer { p in
             handles.withUnsafeMutableBufferPointer { h in

@@ -90,7 +90,8 @@ def openvino_timing(onnx_path: Path, x_np, y_ref, runs: int, warmup: int):
     ms = timed(lambda: request.infer({0: x_np}), runs, warmup)
     y = request.infer({0: x_np})[compiled.output(0)]
     import numpy as np
-    precision = str(compiled.get_property("INFERENCE_PRECISION_HINT"))
+    hint = compiled.get_property("INFERENCE_PRECISION_HINT")
+    precision = hint.to_string() if hasattr(hint, "to_string") else str(hint)
     return ms, precision, float(np.abs(y - y_ref).max()), ov.__version__
 
 

@@ -26,6 +26,9 @@ extension CLI {
         let bf16 = flags.contains("avx512_bf16"), amx = flags.contains("amx_bf16") && flags.contains("amx_tile")
         check("oneDNN", true, "\(OneDNNInfo.version), ISA \(OneDNNInfo.isa)")
         row("bf16", amx ? "AMX-BF16 (bf16 convolutions on AMX)" : bf16 ? "AVX512_BF16" : "not supported by this CPU (fp32 only)")
+        row("conv layout", ConvLayoutPolicy.blocksActivations
+            ? "nChw8c activations (\(ConvLayoutPolicy.current); oneDNN's AVX2 kernels are faster blocked)"
+            : "NHWC (\(ConvLayoutPolicy.current))")
         let loaded = loadedLibraries()
         for (name, stem) in [("libjpeg-turbo", "libturbojpeg"), ("libpng", "libpng16"), ("libwebp", "libwebp."),
                              ("FreeType", "libfreetype"), ("OpenCV (GMC)", "libopencv_video"), ("OpenCV calib3d", "libopencv_calib3d"),

@@ -1,18 +1,21 @@
 import CKernels
 
-/// Which inference convolutions run on oneDNN's blocked `nChw8c` layout (activations stay NHWC between layers;
-/// such a convolution reorders its source in and its result out).
+/// Which inference convolutions run on oneDNN's blocked `nChw8c` layout.
 ///
 /// Without AVX-512, oneDNN 2.6 runs every convolution on `jit:avx2`, whose NHWC kernels reach about half the speed of
 /// the same kernels on `nChw8c` for 3×3 convolutions with many input channels (64→64 at 80×80: 6.9–7.2 ms vs
 /// 3.6–4.0 ms on a 2-core Zen 3, the two reorders 0.2 ms). With AVX-512 it picks `brgconv`, which is fast on NHWC.
+/// Two levels use it: a network's convolutions (`Tensor.conv2d(blockedOutput: true)`) leave `nChw8c` results that
+/// the next ones take as they are (`blocksActivations`); any other inference convolution that gains from it runs on
+/// blocked copies of its NHWC source and result.
 public enum ConvLayoutPolicy: Int32, Sendable {
     /// Every convolution on NHWC.
     case nhwc = 0
-    /// The 3×3 inference convolutions that are faster blocked (≥ 64 input channels, or ≥ 32 and strided), on a CPU
-    /// without AVX-512; NHWC elsewhere.
+    /// On a CPU without AVX-512: blocked activations between a network's convolutions, and blocked copies for the
+    /// other 3×3 inference convolutions that are faster so (≥ 64 input channels, or ≥ 32 and strided). NHWC with
+    /// AVX-512.
     case automatic = 1
-    /// Those same convolutions blocked on any CPU (to test the blocked path where it is not the default).
+    /// What `automatic` does without AVX-512, on any CPU (to test the blocked paths where they are not the default).
     case blocked = 2
 
     /// The policy for primitives created from now on. Starts as `YOLO_CONV_LAYOUT` says (`nhwc`, `blocked`), else

@@ -373,6 +373,24 @@ static void *stage(int i, size_t bytes) {
     return t_stage[i];
 }
 
+/* Executes the forward primitive; the residual (post_add) has the destination's layout. */
+static int run_conv(yk_conv *c, const dnnl_memory_desc_t *src_md, const void *src, const float *bias,
+                    const float *residual, const dnnl_memory_desc_t *dst_md, void *dst) {
+    int kinds[5];
+    const dnnl_memory_desc_t *mds[5];
+    void *ptrs[5];
+    int n = 0;
+    kinds[n] = DNNL_ARG_SRC; mds[n] = src_md; ptrs[n++] = (void *)src;
+    kinds[n] = DNNL_ARG_WEIGHTS; mds[n] = &c->wei_md; ptrs[n++] = c->wei;
+    if (c->p.has_bias) { kinds[n] = DNNL_ARG_BIAS; mds[n] = &c->bias_md; ptrs[n++] = (void *)bias; }
+    kinds[n] = DNNL_ARG_DST; mds[n] = dst_md; ptrs[n++] = dst;
+    if (c->p.post_add) {
+        kinds[n] = DNNL_ARG_ATTR_MULTIPLE_POST_OP(c->p.post_silu ? 1 : 0) | DNNL_ARG_SRC_1;
+        mds[n] = dst_md; ptrs[n++] = (void *)residual;
+    }
+    return run(c->prim, n, kinds, mds, ptrs);
+}
+
 static int forward_blocked(yk_conv *c, const float *src, int src_blocked, const float *bias, const float *residual,
                            float *dst) {
     void *bs = src_blocked ? (void *)src : stage(0, dnnl_memory_desc_get_size(&c->src_blk_md));
@@ -384,20 +402,8 @@ static int forward_blocked(yk_conv *c, const float *src, int src_blocked, const 
         void *inp[2] = {(void *)src, bs};
         if (run(c->to_blk, 2, rk, in, inp) != 0) return -1;
     }
-    int kinds[5];
-    const dnnl_memory_desc_t *mds[5];
-    void *ptrs[5];
-    int n = 0;
-    kinds[n] = DNNL_ARG_SRC; mds[n] = &c->src_blk_md; ptrs[n++] = bs;
-    kinds[n] = DNNL_ARG_WEIGHTS; mds[n] = &c->wei_md; ptrs[n++] = c->wei;
-    if (c->p.has_bias) { kinds[n] = DNNL_ARG_BIAS; mds[n] = &c->bias_md; ptrs[n++] = (void *)bias; }
-    kinds[n] = DNNL_ARG_DST; mds[n] = &c->dst_blk_md; ptrs[n++] = bd;
-    if (c->p.post_add) {
-        /* only with a blocked result: the residual is then nChw8c as well */
-        kinds[n] = DNNL_ARG_ATTR_MULTIPLE_POST_OP(c->p.post_silu ? 1 : 0) | DNNL_ARG_SRC_1;
-        mds[n] = &c->dst_blk_md; ptrs[n++] = (void *)residual;
-    }
-    if (run(c->prim, n, kinds, mds, ptrs) != 0) return -1;
+    /* a residual comes only with a blocked result, so it is nChw8c as well */
+    if (run_conv(c, &c->src_blk_md, bs, bias, residual, &c->dst_blk_md, bd) != 0) return -1;
     if (c->p.dst_blocked) return 0;
     const dnnl_memory_desc_t *out[2] = {&c->dst_blk_md, &c->dst_md};
     void *outp[2] = {bd, dst};
@@ -413,19 +419,7 @@ int yk_conv_forward_layout(yk_conv *c, const float *src, int src_blocked, const 
 
 int yk_conv_forward(yk_conv *c, const float *src, const float *bias, const float *residual, float *dst) {
     if (c->blocked) return forward_blocked(c, src, 0, bias, residual, dst);
-    int kinds[5];
-    const dnnl_memory_desc_t *mds[5];
-    void *ptrs[5];
-    int n = 0;
-    kinds[n] = DNNL_ARG_SRC; mds[n] = &c->src_md; ptrs[n++] = (void *)src;
-    kinds[n] = DNNL_ARG_WEIGHTS; mds[n] = &c->wei_md; ptrs[n++] = c->wei;
-    if (c->p.has_bias) { kinds[n] = DNNL_ARG_BIAS; mds[n] = &c->bias_md; ptrs[n++] = (void *)bias; }
-    kinds[n] = DNNL_ARG_DST; mds[n] = &c->dst_md; ptrs[n++] = dst;
-    if (c->p.post_add) {
-        kinds[n] = DNNL_ARG_ATTR_MULTIPLE_POST_OP(c->p.post_silu ? 1 : 0) | DNNL_ARG_SRC_1;
-        mds[n] = &c->dst_md; ptrs[n++] = (void *)residual;
-    }
-    return run(c->prim, n, kinds, mds, ptrs);
+    return run_conv(c, &c->src_md, src, bias, residual, &c->dst_md, dst);
 }
 
 static int make_backward(yk_conv *c) {

@@ -51,13 +51,14 @@ extension Tensor {
         cache.prepare(kernel, weight: weight)
         let leavesBlocked = kernel.leavesBlocked
         let y = leavesBlocked ? Tensor(blockedShape: outShape) : Tensor(uninitializedShape: outShape)
+        // The residual first: reading it as NHWC may convert it in place, and it may be x itself.
+        let res = residual.map { leavesBlocked ? $0.toBlocked() : $0 }
+        let resPointer = res.map { UnsafePointer(leavesBlocked ? $0.blockedPointer : $0.pointer) }
         let srcBlocked = kernel.isBlocked && x.layout == .nChw8c
         let src = srcBlocked ? x.blockedPointer : x.pointer
-        let res = residual.map { leavesBlocked ? $0.toBlocked() : $0 }
         withExtendedLifetime(res) {
             kernel.forward(src: src, srcBlocked: srcBlocked, bias: bias.map { UnsafePointer($0.pointer) },
-                           residual: res.map { UnsafePointer(leavesBlocked ? $0.blockedPointer : $0.pointer) },
-                           dst: leavesBlocked ? y.blockedPointer : y.pointer)
+                           residual: resPointer, dst: leavesBlocked ? y.blockedPointer : y.pointer)
         }
         return y.recording("conv2d", [x, weight] + (bias.map { [$0] } ?? [])) { gy in
             let dx = x.requiresGrad ? Tensor(uninitializedShape: x.shape) : nil

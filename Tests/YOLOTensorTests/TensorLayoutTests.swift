@@ -72,22 +72,25 @@ final class TensorLayoutTests: XCTestCase {
         let w3 = randomTensor([51, 16, 1, 1], &rng, lo: -0.3, hi: 0.3)
         func chain(_ policy: ConvLayoutPolicy) -> (Tensor, [TensorLayout]) {
             ConvLayoutPolicy.current = policy
-            let caches = (0..<3).map { _ in ConvCache() }
+            let caches = (0..<4).map { _ in ConvCache() }
             return withNoGrad {
                 let a = Tensor.conv2d(x, weight: w1, bias: b1, padding: (1, 1), silu: true, blockedOutput: true, cache: caches[0])
                 let la = a.layout
                 let b = Tensor.conv2d(a, weight: w2, bias: b2, padding: (1, 1), silu: true, residual: a,
                                       blockedOutput: true, cache: caches[1])
                 let lb = b.layout
-                let c = Tensor.conv2d(b, weight: w3, blockedOutput: true, cache: caches[2])
-                return (c, [la, lb, c.layout])
+                // The same tensor as source and residual.
+                let bb = Tensor.conv2d(b, weight: w2, bias: b2, padding: (1, 1), silu: true, residual: b,
+                                       blockedOutput: true, cache: caches[3])
+                let c = Tensor.conv2d(bb, weight: w3, blockedOutput: true, cache: caches[2])
+                return (c, [la, lb, bb.layout, c.layout])
             }
         }
         let (ref, refLayouts) = chain(.nhwc)
-        XCTAssertEqual(refLayouts, [.nhwc, .nhwc, .nhwc])
+        XCTAssertEqual(refLayouts, [.nhwc, .nhwc, .nhwc, .nhwc])
         let (y, layouts) = chain(.blocked)
         // The 3-channel image convolution stays NHWC; the others leave nChw8c results (51 channels: padded).
-        XCTAssertEqual(layouts, [.nhwc, .nChw8c, .nChw8c])
+        XCTAssertEqual(layouts, [.nhwc, .nChw8c, .nChw8c, .nChw8c])
         assertClose(y.toArray(), ref.toArray(), atol: 1e-5, rtol: 1e-4, "blocked chain")
     }
 }

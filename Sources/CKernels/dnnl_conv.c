@@ -125,13 +125,15 @@ int yk_conv_blocked_policy(void) {
     return policy;
 }
 
-static int prefers_blocked(const yk_conv_params *p) {
+int yk_conv_blocked_enabled(void) {
     int policy = yk_conv_blocked_policy();
-    if (policy == 0) return 0;
-    if (policy == 1) {
-        int isa = (int)dnnl_get_effective_cpu_isa();
-        if ((isa & dnnl_cpu_isa_avx512_core) == dnnl_cpu_isa_avx512_core) return 0;
-    }
+    if (policy != 1) return policy == 2;
+    int isa = (int)dnnl_get_effective_cpu_isa();
+    return (isa & dnnl_cpu_isa_avx512_core) != dnnl_cpu_isa_avx512_core;
+}
+
+static int prefers_blocked(const yk_conv_params *p) {
+    if (!yk_conv_blocked_enabled()) return 0;
     if (p->training || p->post_add || p->groups != 1 || p->kh * p->kw == 1) return 0;
     return p->ic >= 64 || (p->ic >= 32 && (p->sh > 1 || p->sw > 1));
 }
@@ -357,22 +359,6 @@ static int run(dnnl_primitive_t prim, int n, const int *kinds, const dnnl_memory
     return rc;
 }
 
-/* The calling thread's two nChw8c staging buffers (source, destination), grown on demand and kept: forwards run one
-   at a time per thread, and the buffers hold nothing between calls. */
-static __thread void *t_stage[2];
-static __thread size_t t_stage_size[2];
-
-static void *stage(int i, size_t bytes) {
-    if (t_stage_size[i] < bytes) {
-        free(t_stage[i]);
-        t_stage[i] = NULL;
-        t_stage_size[i] = 0;
-        if (posix_memalign(&t_stage[i], 64, bytes) != 0) { t_stage[i] = NULL; return NULL; }
-        t_stage_size[i] = bytes;
-    }
-    return t_stage[i];
-}
-
 /* Executes the forward primitive; the residual (post_add) has the destination's layout. */
 static int run_conv(yk_conv *c, const dnnl_memory_desc_t *src_md, const void *src, const float *bias,
                     const float *residual, const dnnl_memory_desc_t *dst_md, void *dst) {
@@ -393,8 +379,8 @@ static int run_conv(yk_conv *c, const dnnl_memory_desc_t *src_md, const void *sr
 
 static int forward_blocked(yk_conv *c, const float *src, int src_blocked, const float *bias, const float *residual,
                            float *dst) {
-    void *bs = src_blocked ? (void *)src : stage(0, dnnl_memory_desc_get_size(&c->src_blk_md));
-    void *bd = c->p.dst_blocked ? (void *)dst : stage(1, dnnl_memory_desc_get_size(&c->dst_blk_md));
+    void *bs = src_blocked ? (void *)src : yk_thread_scratch(0, dnnl_memory_desc_get_size(&c->src_blk_md));
+    void *bd = c->p.dst_blocked ? (void *)dst : yk_thread_scratch(1, dnnl_memory_desc_get_size(&c->dst_blk_md));
     if (!bs || !bd) return -1;
     int rk[2] = {DNNL_ARG_FROM, DNNL_ARG_TO};
     if (!src_blocked) {
@@ -414,12 +400,11 @@ int yk_conv_forward_layout(yk_conv *c, const float *src, int src_blocked, const 
                            float *dst) {
     if (c->blocked) return forward_blocked(c, src, src_blocked, bias, residual, dst);
     if (src_blocked) return -1;
-    return yk_conv_forward(c, src, bias, residual, dst);
+    return run_conv(c, &c->src_md, src, bias, residual, &c->dst_md, dst);
 }
 
 int yk_conv_forward(yk_conv *c, const float *src, const float *bias, const float *residual, float *dst) {
-    if (c->blocked) return forward_blocked(c, src, 0, bias, residual, dst);
-    return run_conv(c, &c->src_md, src, bias, residual, &c->dst_md, dst);
+    return yk_conv_forward_layout(c, src, 0, bias, residual, dst);
 }
 
 static int make_backward(yk_conv *c) {

@@ -36,3 +36,22 @@ void *yk_buffer_alloc(size_t bytes, size_t *capacity) {
 
 void yk_buffer_free(void *p) { free(p); }
 
+
+/* Per-thread scratch buffers, grown on demand and kept: callers use one for the duration of a call (nothing survives
+   between calls), so a fresh allocation per call, with its page faults, is avoided. */
+#define YK_SCRATCH_SLOTS 4
+static __thread void *t_scratch[YK_SCRATCH_SLOTS];
+static __thread size_t t_scratch_size[YK_SCRATCH_SLOTS];
+
+void *yk_thread_scratch(int slot, size_t bytes) {
+    if (slot < 0 || slot >= YK_SCRATCH_SLOTS) return NULL;
+    if (bytes == 0) bytes = 64;
+    if (t_scratch_size[slot] < bytes) {
+        free(t_scratch[slot]);
+        t_scratch[slot] = NULL;
+        t_scratch_size[slot] = 0;
+        if (posix_memalign(&t_scratch[slot], 64, bytes) != 0) { t_scratch[slot] = NULL; return NULL; }
+        t_scratch_size[slot] = bytes;
+    }
+    return t_scratch[slot];
+}

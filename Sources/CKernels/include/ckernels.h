@@ -37,6 +37,8 @@ int yk_conv_dst_blocked(const yk_conv *c);
 /// The default comes from YOLO_CONV_LAYOUT (nhwc: 0, blocked: 2), else 1. Applies to primitives created afterwards.
 int yk_conv_blocked_policy(void);
 void yk_conv_set_blocked_policy(int policy);
+/// Whether the policy turns the blocked paths on for this CPU (2, or 1 without AVX-512).
+int yk_conv_blocked_enabled(void);
 /// Reorders plain OIHW weights into the primitive's preferred layout (kept inside the primitive).
 int yk_conv_set_weights(yk_conv *c, const float *oihw);
 /// Copies another primitive's reordered weights when both use the same layouts; -1 (nothing copied) otherwise.
@@ -89,6 +91,10 @@ void *yk_buffer_alloc(size_t bytes, size_t *capacity);
 /* The capacity yk_buffer_alloc gives a request of `bytes` (0 on overflow). */
 size_t yk_buffer_capacity(size_t bytes);
 void yk_buffer_free(void *p);
+/* The calling thread's scratch buffer `slot` (0-3: 0-1 convolution staging, 2 max-pool), at least `bytes`, 64-byte
+   aligned, grown on demand and kept; its contents last only until the next call for the same slot. NULL when out of
+   memory. */
+void *yk_thread_scratch(int slot, size_t bytes);
 /// oneDNN's runtime version (`dnnl_version()`).
 void yk_dnnl_version(int *major, int *minor, int *patch);
 /// The instruction set oneDNN dispatches to on this CPU (`dnnl_get_effective_cpu_isa()`, a `dnnl_cpu_isa_t`).

@@ -28,15 +28,7 @@ public enum ConvLayoutPolicy: Int32, Sendable {
     /// Whether convolutions that may (`Tensor.conv2d(blockedOutput:)`) leave their inference results in `nChw8c`,
     /// so that chains of convolutions and the ops between them (concat, slice, max-pool, upsample) skip the
     /// reorders: `.blocked`, or `.automatic` without AVX-512.
-    public static var blocksActivations: Bool {
-        switch current {
-        case .nhwc: return false
-        case .blocked: return true
-        case .automatic: return !hasAVX512
-        }
-    }
-
-    private static let hasAVX512 = OneDNNInfo.isa.hasPrefix("avx512")
+    public static var blocksActivations: Bool { yk_conv_blocked_enabled() != 0 }
 }
 
 extension ConvKernel {

@@ -1,5 +1,6 @@
 /* oneDNN 2.6 convolution wrapper: one object per (geometry, post-ops), weights reordered once. */
 #include "ckernels.h"
+#include "winograd.h"
 #include <oneapi/dnnl/dnnl.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -68,6 +69,8 @@ struct yk_conv {
     int blocked;
     dnnl_memory_desc_t src_blk_md, dst_blk_md;
     dnnl_primitive_t to_blk, from_blk;
+    /* Winograd F(4,3) instead of a oneDNN primitive (blocked only; see use_winograd) */
+    yk_wino *wino;
 };
 
 #define CHECK(call, what) do { dnnl_status_t s_ = (call); if (s_ != dnnl_success) { \
@@ -130,6 +133,21 @@ int yk_conv_blocked_enabled(void) {
     if (policy != 1) return policy == 2;
     int isa = (int)dnnl_get_effective_cpu_isa();
     return (isa & dnnl_cpu_isa_avx512_core) != dnnl_cpu_isa_avx512_core;
+}
+
+/* Whether blocked 3x3 stride-1 convolutions run as Winograd F(4,3) (winograd.c) rather than oneDNN's direct kernels:
+   measured on the same Zen 3, see use_winograd. YOLO_CONV_WINOGRAD=0 turns it off (A/B runs, tests). */
+static int g_wino_policy = -1;
+
+void yk_conv_set_winograd(int on) { __atomic_store_n(&g_wino_policy, on ? 1 : 0, __ATOMIC_RELAXED); }
+
+int yk_conv_winograd(void) {
+    int policy = __atomic_load_n(&g_wino_policy, __ATOMIC_RELAXED);
+    if (policy >= 0) return policy;
+    const char *env = getenv("YOLO_CONV_WINOGRAD");
+    policy = !(env && strcmp(env, "0") == 0);
+    __atomic_store_n(&g_wino_policy, policy, __ATOMIC_RELAXED);
+    return policy;
 }
 
 static int prefers_blocked(const yk_conv_params *p) {
@@ -196,6 +214,30 @@ static int try_blocked(yk_conv *c, const dnnl_memory_desc_t *wany) {
     return 0;
 }
 
+/* The Winograd path, for a convolution that would run blocked: nChw8c staging as in try_blocked, no oneDNN
+   convolution primitive (so no creation cost either). */
+static int try_winograd(yk_conv *c) {
+    const yk_conv_params *p = &c->p;
+    if (!yk_conv_winograd() || !yk_wino_eligible(p)) return -1;
+    dnnl_dims_t sd = {p->n, p->ic, p->ih, p->iw}, dd = {p->n, p->oc, c->oh, c->ow};
+    if (dnnl_memory_desc_init_by_tag(&c->src_blk_md, 4, sd, dnnl_f32, dnnl_nChw8c) != dnnl_success) return -1;
+    if (dnnl_memory_desc_init_by_tag(&c->dst_blk_md, 4, dd, dnnl_f32, dnnl_nChw8c) != dnnl_success) return -1;
+    c->wino = yk_wino_create(p);
+    c->to_blk = make_reorder(&c->src_md, &c->src_blk_md);
+    c->from_blk = p->dst_blocked ? NULL : make_reorder(&c->dst_blk_md, &c->dst_md);
+    if (!c->wino || !c->to_blk || (!p->dst_blocked && !c->from_blk)) {
+        yk_wino_destroy(c->wino);
+        if (c->to_blk) dnnl_primitive_destroy(c->to_blk);
+        if (c->from_blk) dnnl_primitive_destroy(c->from_blk);
+        c->wino = NULL;
+        c->to_blk = c->from_blk = NULL;
+        return -1;
+    }
+    c->blocked = 1;
+    snprintf(c->impl, sizeof c->impl, "winograd_4x3:avx2 (nChw8c)");
+    return 0;
+}
+
 yk_conv *yk_conv_create(const yk_conv_params *p, char *err, int errlen) {
     pthread_once(&g_once, init_engine);
     if (g_init_status != 0) { if (err) snprintf(err, (size_t)errlen, "oneDNN engine creation failed"); return NULL; }
@@ -221,6 +263,7 @@ yk_conv *yk_conv_create(const yk_conv_params *p, char *err, int errlen) {
         if (err) snprintf(err, (size_t)errlen, "convolution descriptor rejected"); goto fail;
     }
     int want_blocked = !p->training && (p->dst_blocked || prefers_blocked(p));
+    if (want_blocked && (p->dst_blocked || !p->post_add) && try_winograd(c) == 0) return c;
     if (!(want_blocked && try_blocked(c, &wany) == 0)) {
         c->p.dst_blocked = 0;
         attr = make_attr(p, &c->dst_md);
@@ -254,6 +297,7 @@ void yk_conv_destroy(yk_conv *c) {
     if (c->bwd_w_pd) dnnl_primitive_desc_destroy(c->bwd_w_pd);
     if (c->to_blk) dnnl_primitive_destroy(c->to_blk);
     if (c->from_blk) dnnl_primitive_destroy(c->from_blk);
+    yk_wino_destroy(c->wino);
     free(c->wei);
     free(c->bwd_wbuf);
     free(c->bwd_dwbuf);
@@ -293,10 +337,12 @@ out:
 }
 
 int yk_conv_set_weights(yk_conv *c, const float *oihw) {
+    if (c->wino) return yk_wino_set_weights(c->wino, oihw);
     return reorder(&c->wei_user_md, oihw, &c->wei_md, c->wei);
 }
 
 int yk_conv_copy_weights(yk_conv *dst, const yk_conv *src) {
+    if (dst->wino || src->wino) return dst->wino && src->wino ? yk_wino_copy_weights(dst->wino, src->wino) : -1;
     if (!dnnl_memory_desc_equal(&dst->wei_md, &src->wei_md) ||
         !dnnl_memory_desc_equal(&dst->wei_user_md, &src->wei_user_md)) return -1;
     memcpy(dst->wei, src->wei, dst->wei_size);
@@ -389,7 +435,12 @@ static int forward_blocked(yk_conv *c, const float *src, int src_blocked, const 
         if (run(c->to_blk, 2, rk, in, inp) != 0) return -1;
     }
     /* a residual comes only with a blocked result, so it is nChw8c as well */
-    if (run_conv(c, &c->src_blk_md, bs, bias, residual, &c->dst_blk_md, bd) != 0) return -1;
+    if (c->wino) {
+        unsigned int csr = ftz_enter();
+        int rc = yk_wino_forward(c->wino, bs, bias, residual, bd);
+        mxcsr_set(csr);
+        if (rc != 0) return -1;
+    } else if (run_conv(c, &c->src_blk_md, bs, bias, residual, &c->dst_blk_md, bd) != 0) return -1;
     if (c->p.dst_blocked) return 0;
     const dnnl_memory_desc_t *out[2] = {&c->dst_blk_md, &c->dst_md};
     void *outp[2] = {bd, dst};

@@ -39,6 +39,11 @@ int yk_conv_blocked_policy(void);
 void yk_conv_set_blocked_policy(int policy);
 /// Whether the policy turns the blocked paths on for this CPU (2, or 1 without AVX-512).
 int yk_conv_blocked_enabled(void);
+/// Whether blocked 3x3 stride-1 inference convolutions (padding 1, groups 1) run as Winograd F(4x4, 3x3) on AVX2
+/// instead of oneDNN's direct kernels (1, the default unless YOLO_CONV_WINOGRAD=0). Applies to primitives created
+/// afterwards; such primitives report the implementation "winograd_4x3:avx2 (nChw8c)".
+int yk_conv_winograd(void);
+void yk_conv_set_winograd(int on);
 /// Reorders plain OIHW weights into the primitive's preferred layout (kept inside the primitive).
 int yk_conv_set_weights(yk_conv *c, const float *oihw);
 /// Copies another primitive's reordered weights when both use the same layouts; -1 (nothing copied) otherwise.

@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Bytes of V and M per chunk. Measured on a 2-core Zen 3 over yolov8n-pose's geometries: 32-96 KB alike (ratios
-   to oneDNN's direct kernel 0.4-0.6, 0.6-0.9 at 16 channels), 256 KB-1 MB slower. */
-#define YK_WINO_BUDGET (64u << 10)
+/* Bytes of V and M per chunk. Measured on a 2-core Zen 3 (512 KB L2) over yolov8n-pose's geometries: 128-192 KB
+   best (ratios to oneDNN's blocked direct kernels 0.4-0.5, 0.55-0.6 at 16 channels), 64 and 256 KB a little slower. */
+#define YK_WINO_BUDGET (128u << 10)
 #define YK_AVX2 __attribute__((target("avx2,fma")))
 
 extern int omp_get_thread_num(void);
@@ -211,16 +211,17 @@ YK_AVX2 static void gemm_6x1(const float *v, int cin, const float *u0, float *m0
     _mm256_store_ps(m0 + 3 * s, a3); _mm256_store_ps(m0 + 4 * s, a4); _mm256_store_ps(m0 + 5 * s, a5);
 }
 
-/* Output transform of tile g (column t of M) for every output block, with bias, SiLU and residual. */
-YK_AVX2 static void output_tile(const yk_wino *w, const float *m, int64_t g, int t, int T, const float *bias,
-                                const float *residual, float *dst) {
+/* Output transform of tile g (column t of M) for output blocks k0..<k1 (M holds those blocks only), with bias,
+   SiLU and residual. */
+YK_AVX2 static void output_tile(const yk_wino *w, const float *m, int64_t g, int t, int T, int k0, int k1,
+                                const float *bias, const float *residual, float *dst) {
     const int h = w->p.ih, wd = w->p.iw;
     int64_t per = (int64_t)w->th * w->tw;
     int n = (int)(g / per), rem = (int)(g % per);
     int y0 = (rem / w->tw) * 4, x0 = (rem % w->tw) * 4;
     int rows = h - y0 < 4 ? h - y0 : 4, cols = wd - x0 < 4 ? wd - x0 : 4;
-    for (int k = 0; k < w->ob; k++) {
-        const float *mt = m + ((size_t)k * T + t) * 36 * 8;
+    for (int k = k0; k < k1; k++) {
+        const float *mt = m + ((size_t)(k - k0) * T + t) * 36 * 8;
         __m256 tmp[4][6];
         for (int j = 0; j < 6; j++) {  /* columns */
             __m256 c6[6], o4[4];
@@ -256,33 +257,33 @@ YK_AVX2 static void wino_worker(void *arg) {
     const yk_wino *w = job->w;
     const int T = job->T, cin = w->cb * 8;
     float *v = yk_thread_scratch(2, (size_t)36 * T * cin * sizeof(float));
-    float *m = yk_thread_scratch(3, (size_t)36 * T * w->ob * 8 * sizeof(float));
+    float *m = yk_thread_scratch(3, (size_t)36 * T * 2 * 8 * sizeof(float));
     if (!v || !m) { __atomic_store_n(&job->failed, 1, __ATOMIC_RELAXED); return; }
     int tid = omp_get_thread_num(), nth = omp_get_num_threads();
     for (int chunk = tid; chunk < job->chunks; chunk += nth) {
         int64_t g0 = (int64_t)chunk * T;
-        for (int t = 0; t < T; t++) input_tile(w, job->src, g0 + t, t, T, v);
-        for (int q = 0; q < 36; q++) {
-            const float *vq = v + (size_t)q * T * cin, *uq = w->u + (size_t)q * w->ob * cin * 8;
-            int k = 0;
-            for (; k + 1 < w->ob; k += 2) {
-                for (int t = 0; t < T; t += 6) {
-                    gemm_6x2(vq + (size_t)t * cin, cin, uq + (size_t)k * cin * 8, uq + (size_t)(k + 1) * cin * 8,
-                             m + (((size_t)k * T + t) * 36 + q) * 8, m + (((size_t)(k + 1) * T + t) * 36 + q) * 8);
+        int used = w->nt - g0 < T ? (int)(w->nt - g0 + 5) / 6 * 6 : T;  /* the last chunk may be shorter */
+        for (int t = 0; t < used; t++) input_tile(w, job->src, g0 + t, t, T, v);
+        /* two output blocks at a time: their M stays small while the chunk's V is reused from cache */
+        for (int k = 0; k < w->ob; k += 2) {
+            int pair = k + 1 < w->ob;
+            for (int q = 0; q < 36; q++) {
+                const float *vq = v + (size_t)q * T * cin, *uq = w->u + ((size_t)q * w->ob + k) * cin * 8;
+                for (int t = 0; t < used; t += 6) {
+                    float *m0 = m + ((size_t)t * 36 + q) * 8;
+                    if (pair) gemm_6x2(vq + (size_t)t * cin, cin, uq, uq + (size_t)cin * 8, m0, m0 + (size_t)T * 36 * 8);
+                    else gemm_6x1(vq + (size_t)t * cin, cin, uq, m0);
                 }
             }
-            if (k < w->ob) {
-                for (int t = 0; t < T; t += 6)
-                    gemm_6x1(vq + (size_t)t * cin, cin, uq + (size_t)k * cin * 8, m + (((size_t)k * T + t) * 36 + q) * 8);
-            }
+            for (int t = 0; t < used && g0 + t < w->nt; t++)
+                output_tile(w, m, g0 + t, t, T, k, k + 1 + pair, job->bias, job->residual, job->dst);
         }
-        for (int t = 0; t < T && g0 + t < w->nt; t++) output_tile(w, m, g0 + t, t, T, job->bias, job->residual, job->dst);
     }
 }
 
 /* Tiles per chunk: V and M of a chunk within the budget, at least 6, and enough chunks for every thread. */
 static int chunk_tiles(const yk_wino *w, int threads) {
-    size_t per_tile = (size_t)36 * (w->cb + w->ob) * 8 * sizeof(float);
+    size_t per_tile = (size_t)36 * (w->cb + 2) * 8 * sizeof(float);
     int t = (int)((YK_WINO_BUDGET) / per_tile) / 6 * 6;
     if (t < 6) t = 6;
     if (t > 96) t = 96;

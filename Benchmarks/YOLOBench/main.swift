@@ -4,7 +4,9 @@ import YOLOTensor
 
 /// Forward benchmark: ours against ONNX Runtime and Ultralytics/PyTorch on the same random-init
 /// checkpoint, in the same run. Usage:
-///   yolo-bench [--scales n,s] [--imgsz 640] [--runs 30] [--warmup 5] [--python PATH] [--out DIR] [--onnx]
+///   yolo-bench [--scales n,s] [--imgsz 640] [--runs 30] [--warmup 5] [--rounds 1] [--python PATH] [--out DIR] [--onnx]
+///   (--rounds R alternates the reference process and ours R times and prints the median of the per-round ratios,
+///   which a machine whose speed drifts between the two halves of a round distorts less than one long round.)
 ///   yolo-bench --train [--imgsz 640] [--repeats 1] [key=value …]     `yolo pose train` end to end vs Ultralytics
 ///   yolo-bench --loader [--imgsz 640]                                  training loader throughput (ours)
 ///   yolo-bench --shapes DIR [--model PT] [--repeats 3]                 first image of a new letterbox shape vs repeated
@@ -18,6 +20,8 @@ struct Options {
     var imgsz = 640
     var runs = 30
     var warmup = 5
+    /// Forward table: alternate reference and ours this many times (each with `runs` timed runs).
+    var rounds = 1
     var python = ProcessInfo.processInfo.environment["YOLO_REF_PYTHON"] ?? "/work/refvenv/bin/python"
     var out = NSTemporaryDirectory() + "yolo-bench"
     /// Time only our forward on an existing checkpoint (no reference process).
@@ -53,6 +57,7 @@ struct Options {
             case "--imgsz": imgsz = Int(next()) ?? imgsz
             case "--runs": runs = Int(next()) ?? runs
             case "--warmup": warmup = Int(next()) ?? warmup
+            case "--rounds": rounds = max(1, Int(next()) ?? rounds)
             case "--python": python = next()
             case "--out": out = next()
             case "--ours-only": oursOnly = next()
@@ -167,27 +172,39 @@ if let pt = o.oursOnly {
     print(String(format: "%@: ours median %.1f ms, min %.1f ms, mean %.1f ms", pt, s.median, s.min, s.mean))
     exit(0)
 }
-print("forward, batch 1, \(o.imgsz)×\(o.imgsz), fp32, \(o.runs) runs after \(o.warmup) warm-up; OMP_NUM_THREADS=\(ProcessInfo.processInfo.environment["OMP_NUM_THREADS"] ?? "unset"); ours: oneDNN \(OneDNNInfo.isa), convolution layout \(ConvLayoutPolicy.current)")
+print("forward, batch 1, \(o.imgsz)×\(o.imgsz), fp32, \(o.runs) runs after \(o.warmup) warm-up\(o.rounds > 1 ? " per round, \(o.rounds) rounds" : ""); OMP_NUM_THREADS=\(ProcessInfo.processInfo.environment["OMP_NUM_THREADS"] ?? "unset"); ours: oneDNN \(OneDNNInfo.isa), convolution layout \(ConvLayoutPolicy.current), Winograd \(ConvWinograd.isEnabled && ConvLayoutPolicy.blocksActivations ? "on" : "off")")
 print("model          ours med/min (ms)   ORT med/min (ms)   OpenVINO med (ms)   torch med (ms)   ours/ORT   ours/OV   ours/torch")
 var cpuLine: String?
+var summaries: [String] = []
 for scale in o.scales {
-    do {
-        let ref = try reference(o, scale: scale)
-        let ort = ref["ort_ms"] as? [String: Double] ?? [:]
-        let torch = ref["torch_ms"] as? [String: Double] ?? [:]
-        let ov = ref["openvino_ms"] as? [String: Double] ?? [:]
-        if cpuLine == nil, let cpu = ref["cpu"] as? [String: Any] {
-            cpuLine = "CPU \(cpu["model"] ?? "?"): AMX-BF16 \(cpu["amx_bf16"] as? Bool == true ? "yes" : "no"), "
-                + "AVX512_BF16 \(cpu["avx512_bf16"] as? Bool == true ? "yes" : "no"); OpenVINO precision "
-                + "\(ref["openvino_precision"] as? String ?? "n/a (not installed)")"
+    var ratios: [[Double]] = [[], [], []]
+    for round in 1...o.rounds {
+        do {
+            let ref = try reference(o, scale: scale)
+            let ort = ref["ort_ms"] as? [String: Double] ?? [:]
+            let torch = ref["torch_ms"] as? [String: Double] ?? [:]
+            let ov = ref["openvino_ms"] as? [String: Double] ?? [:]
+            if cpuLine == nil, let cpu = ref["cpu"] as? [String: Any] {
+                cpuLine = "CPU \(cpu["model"] ?? "?"): AMX-BF16 \(cpu["amx_bf16"] as? Bool == true ? "yes" : "no"), "
+                    + "AVX512_BF16 \(cpu["avx512_bf16"] as? Bool == true ? "yes" : "no"); OpenVINO precision "
+                    + "\(ref["openvino_precision"] as? String ?? "n/a (not installed)")"
+            }
+            let s = try ours(ref["pt"] as? String ?? "", o)
+            let ortMed = ort["median"] ?? .nan, torchMed = torch["median"] ?? .nan, ovMed = ov["median"] ?? .nan
+            let r = [s.median / ortMed, s.median / ovMed, s.median / torchMed]
+            for k in 0..<3 { ratios[k].append(r[k]) }
+            let label = o.rounds > 1 ? "yolov8\(scale)-pose r\(round)" : "yolov8\(scale)-pose  "
+            print(String(format: "%@ %7.1f / %-7.1f     %7.1f / %-7.1f    %7.1f            %7.1f        %5.2f      %5.2f     %5.2f",
+                         label, s.median, s.min, ortMed, ort["min"] ?? .nan, ovMed, torchMed, r[0], r[1], r[2]))
+        } catch {
+            print("yolov8\(scale)-pose: \(error)")
         }
-        let s = try ours(ref["pt"] as? String ?? "", o)
-        let ortMed = ort["median"] ?? .nan, torchMed = torch["median"] ?? .nan, ovMed = ov["median"] ?? .nan
-        print(String(format: "yolov8%@-pose   %7.1f / %-7.1f     %7.1f / %-7.1f    %7.1f            %7.1f        %5.2f      %5.2f     %5.2f",
-                     scale, s.median, s.min, ortMed, ort["min"] ?? .nan, ovMed, torchMed, s.median / ortMed,
-                     s.median / ovMed, s.median / torchMed))
-    } catch {
-        print("yolov8\(scale)-pose: \(error)")
+    }
+    if o.rounds > 1, !ratios[0].isEmpty {
+        let m = ratios.map { Stats($0).median }
+        summaries.append(String(format: "yolov8%@-pose, median of %d rounds: ours/ORT %.2f (%.2f–%.2f), ours/OV %.2f, ours/torch %.2f",
+                                scale, ratios[0].count, m[0], ratios[0].min() ?? .nan, ratios[0].max() ?? .nan, m[1], m[2]))
     }
 }
+for line in summaries { print(line) }
 if let cpuLine { print(cpuLine) }

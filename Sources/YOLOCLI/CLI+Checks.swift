@@ -29,6 +29,9 @@ extension CLI {
         row("conv layout", ConvLayoutPolicy.blocksActivations
             ? "nChw8c activations (\(ConvLayoutPolicy.current); oneDNN's AVX2 kernels are faster blocked)"
             : "NHWC (\(ConvLayoutPolicy.current))")
+        row("Winograd", !ConvLayoutPolicy.blocksActivations ? "off (only with the nChw8c layout)"
+            : ConvWinograd.isEnabled ? "F(4x4,3x3) for 3x3 stride-1 convolutions (YOLO_CONV_WINOGRAD=0 turns it off)"
+            : "off (YOLO_CONV_WINOGRAD=0)")
         let loaded = loadedLibraries()
         for (name, stem) in [("libjpeg-turbo", "libturbojpeg"), ("libpng", "libpng16"), ("libwebp", "libwebp."),
                              ("FreeType", "libfreetype"), ("OpenCV (GMC)", "libopencv_video"), ("OpenCV calib3d", "libopencv_calib3d"),

@@ -3,22 +3,35 @@ import YOLOModel
 import YOLONN
 import YOLOTensor
 
-/// Our forward with every convolution on NHWC against the default `ConvLayoutPolicy`, one network each, the two
-/// alternating forward by forward so that the machine's drift hits both alike.
+/// Our forward with every convolution on NHWC, on the blocked layout with oneDNN's direct kernels only, and with the
+/// default policy (blocked + Winograd where the CPU takes the blocked layout): one network each, alternating forward
+/// by forward so that the machine's drift hits all alike. Policies apply when primitives are created, which happens
+/// in each network's first forward under its own settings.
 enum LayoutBench {
+    private struct Variant {
+        var name: String
+        var policy: ConvLayoutPolicy
+        var winograd: Bool
+    }
+
     static func run(options o: Options) throws {
-        let policies: [ConvLayoutPolicy] = [.nhwc, ConvLayoutPolicy.current == .nhwc ? .automatic : ConvLayoutPolicy.current]
-        let nets = try policies.map { _ in try YOLONetwork.load(o.model, task: "pose") }
+        let defaultPolicy = ConvLayoutPolicy.current == .nhwc ? ConvLayoutPolicy.automatic : ConvLayoutPolicy.current
+        let defaultWinograd = ConvWinograd.isEnabled
+        let variants = [Variant(name: "nhwc", policy: .nhwc, winograd: false),
+                        Variant(name: "direct", policy: defaultPolicy, winograd: false),
+                        Variant(name: "default", policy: defaultPolicy, winograd: true)]
+        let nets = try variants.map { _ in try YOLONetwork.load(o.model, task: "pose") }
         for n in nets { n.fuse() }
         var rng = SystemRandomNumberGenerator()
         let count = o.imgsz * o.imgsz * 3
         let x = Tensor(shape: [1, o.imgsz, o.imgsz, 3], values: (0..<count).map { _ in Float.random(in: 0...1, using: &rng) })
-        var times: [[Double]] = [[], []]
-        var outputs: [[Float]] = [[], []]
+        var times = [[Double]](repeating: [], count: variants.count)
+        var outputs = [[Float]](repeating: [], count: variants.count)
         withNoGrad {
             for i in 0..<(o.warmup + o.runs) {
                 for (k, net) in nets.enumerated() {
-                    ConvLayoutPolicy.current = policies[k]
+                    ConvLayoutPolicy.current = variants[k].policy
+                    ConvWinograd.isEnabled = variants[k].winograd
                     let t0 = DispatchTime.now().uptimeNanoseconds
                     let y = net(x)
                     let dt = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
@@ -26,16 +39,18 @@ enum LayoutBench {
                 }
             }
         }
-        ConvLayoutPolicy.current = policies[1]
-        let diff = zip(outputs[0], outputs[1]).map { abs($0 - $1) }.max() ?? .nan
-        let blocked = nets[1].namedModules().compactMap { ($0.1 as? Conv2d)?.cache.primitives }.flatMap { $0 }
+        ConvLayoutPolicy.current = defaultPolicy
+        ConvWinograd.isEnabled = defaultWinograd
         print("forward, batch 1, \(o.imgsz)×\(o.imgsz), \(o.model), oneDNN \(OneDNNInfo.isa), \(o.runs) runs each, interleaved")
-        print(String(format: "policy %@ blocks activations: %@; %d of %d primitives blocked; max |Δ| of the outputs %.2e",
-                     "\(policies[1])", ConvLayoutPolicy.blocksActivations ? "yes" : "no",
-                     blocked.filter(\.isBlocked).count, blocked.count, diff))
-        let a = Stats(times[0]), b = Stats(times[1])
-        print(String(format: "nhwc        median %7.1f ms  min %7.1f ms", a.median, a.min))
-        print(String(format: "%-11@ median %7.1f ms  min %7.1f ms   (%@/nhwc %.2f)", "\(policies[1])", b.median, b.min,
-                     "\(policies[1])", b.median / a.median))
+        print("policy \(defaultPolicy) blocks activations: \(ConvLayoutPolicy.blocksActivations ? "yes" : "no")")
+        let base = Stats(times[0])
+        for (k, v) in variants.enumerated() {
+            let prims = nets[k].namedModules().compactMap { ($0.1 as? Conv2d)?.cache.primitives }.flatMap { $0 }
+            let s = Stats(times[k])
+            let diff = zip(outputs[0], outputs[k]).map { abs($0 - $1) }.max() ?? .nan
+            print(String(format: "%-8@ median %7.1f ms  min %7.1f ms  /nhwc %.2f   %2d of %2d primitives blocked, %2d Winograd; max |Δ| vs nhwc %.2e",
+                         v.name, s.median, s.min, s.median / base.median, prims.filter(\.isBlocked).count, prims.count,
+                         prims.filter(\.isWinograd).count, diff))
+        }
     }
 }

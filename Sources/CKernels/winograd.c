@@ -10,14 +10,13 @@
    transforms a chunk's input into its own V buffer, multiplies into its own M buffer and writes the chunk's
    outputs. Tiles past the last one are computed on zeros and not stored. */
 #include "winograd.h"
-#include <immintrin.h>
+#include "simd_exp.h"
 #include <stdlib.h>
 #include <string.h>
 
 /* Bytes of V and M per chunk. Measured on a 2-core Zen 3 (512 KB L2) over yolov8n-pose's geometries: 128-192 KB
    best (ratios to oneDNN's blocked direct kernels 0.4-0.5, 0.55-0.6 at 16 channels), 64 and 256 KB a little slower. */
 #define YK_WINO_BUDGET (128u << 10)
-#define YK_AVX2 __attribute__((target("avx2,fma")))
 
 extern int omp_get_thread_num(void);
 extern int omp_get_num_threads(void);
@@ -117,26 +116,8 @@ YK_AVX2 static inline void at6(const __m256 m[6], __m256 o[4]) {
     o[3] = _mm256_add_ps(_mm256_fmadd_ps(eight, d34, d12), m[5]);
 }
 
-/* exp(x) for the SiLU (Cephes' polynomial, ~1 ulp); arguments are clamped to where the result is a normal float. */
-YK_AVX2 static inline __m256 exp8(__m256 x) {
-    x = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(-87.3f)), _mm256_set1_ps(88.3f));
-    __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
-                               _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);
-    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
-    __m256 y = _mm256_set1_ps(1.9875691500e-4f);
-    y = _mm256_fmadd_ps(y, r, _mm256_set1_ps(1.3981999507e-3f));
-    y = _mm256_fmadd_ps(y, r, _mm256_set1_ps(8.3334519073e-3f));
-    y = _mm256_fmadd_ps(y, r, _mm256_set1_ps(4.1665795894e-2f));
-    y = _mm256_fmadd_ps(y, r, _mm256_set1_ps(1.6666665459e-1f));
-    y = _mm256_fmadd_ps(y, r, _mm256_set1_ps(5.0000001201e-1f));
-    y = _mm256_fmadd_ps(y, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
-    __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
-    return _mm256_mul_ps(y, _mm256_castsi256_ps(e));
-}
-
 YK_AVX2 static inline __m256 silu8(__m256 x) {
-    __m256 den = _mm256_add_ps(_mm256_set1_ps(1.0f), exp8(_mm256_sub_ps(_mm256_setzero_ps(), x)));
+    __m256 den = _mm256_add_ps(_mm256_set1_ps(1.0f), yk_exp8(_mm256_sub_ps(_mm256_setzero_ps(), x)));
     return _mm256_div_ps(x, den);
 }
 

@@ -28,6 +28,20 @@ final class TensorLayoutTests: XCTestCase {
         }
     }
 
+    /// Copies of ≥ 512 KB are split between the OpenMP threads (a byte range of every image each).
+    func testLargeBlockCopiesMatchNHWC() {
+        var rng = TestRNG(3)
+        let a = randomTensor([2, 37, 41, 64], &rng), b = randomTensor([2, 37, 41, 21], &rng)
+        let want = Tensor.concatChannels([a, b]).toArray()
+        withNoGrad {
+            let y = Tensor.concatChannels([a.toBlocked(), b.toBlocked()])
+            XCTAssertEqual(y.layout, .nChw8c)
+            XCTAssertEqual(y.toArray(), want)
+            let s = Tensor.concatChannels([a.toBlocked(), b.toBlocked()]).sliceChannels(8, 77)
+            XCTAssertEqual(s.toArray(), Tensor.concatChannels([a, b]).sliceChannels(8, 77).toArray())
+        }
+    }
+
     func testConcatSliceMatchNHWC() {
         var rng = TestRNG(2)
         let a = randomTensor([2, 4, 3, 16], &rng), b = randomTensor([2, 4, 3, 8], &rng), c = randomTensor([2, 4, 3, 5], &rng)

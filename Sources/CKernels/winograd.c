@@ -59,26 +59,45 @@ void yk_wino_destroy(yk_wino *w) {
     free(w);
 }
 
-int yk_wino_set_weights(yk_wino *w, const float *oihw) {
-    static const double g[6][3] = {
-        {1.0 / 4, 0, 0}, {-1.0 / 6, -1.0 / 6, -1.0 / 6}, {-1.0 / 6, 1.0 / 6, -1.0 / 6},
-        {1.0 / 24, 1.0 / 12, 1.0 / 6}, {1.0 / 24, -1.0 / 12, 1.0 / 6}, {0, 0, 1}};
+struct weight_job {
+    yk_wino *w;
+    const float *oihw;
+};
+
+/* U = G g Gt for the output blocks of this thread's share (float; a new shape copies U instead). Per block of 8
+   output channels and input channel, the 36 x 8 values are gathered on the stack and stored as 36 vectors. */
+static void weight_worker(void *arg) {
+    static const float g[6][3] = {
+        {1.0f / 4, 0, 0}, {-1.0f / 6, -1.0f / 6, -1.0f / 6}, {-1.0f / 6, 1.0f / 6, -1.0f / 6},
+        {1.0f / 24, 1.0f / 12, 1.0f / 6}, {1.0f / 24, -1.0f / 12, 1.0f / 6}, {0, 0, 1}};
+    const struct weight_job *job = arg;
+    yk_wino *w = job->w;
     const int ic = w->p.ic, oc = w->p.oc, cin = w->cb * 8;
-    for (int o = 0; o < oc; o++) {
+    const size_t qstride = (size_t)w->ob * cin * 8;
+    int t = omp_get_thread_num(), nt = omp_get_num_threads();
+    for (int ob = w->ob * t / nt; ob < w->ob * (t + 1) / nt; ob++) {
         for (int i = 0; i < ic; i++) {
-            const float *k = oihw + ((size_t)o * ic + i) * 9;
-            double t[6][3];  /* G g */
-            for (int a = 0; a < 6; a++)
-                for (int c = 0; c < 3; c++) t[a][c] = g[a][0] * k[c] + g[a][1] * k[3 + c] + g[a][2] * k[6 + c];
-            for (int a = 0; a < 6; a++) {
-                for (int b = 0; b < 6; b++) {
-                    double v = t[a][0] * g[b][0] + t[a][1] * g[b][1] + t[a][2] * g[b][2];
-                    size_t at = (((size_t)(a * 6 + b) * w->ob + o / 8) * cin + i) * 8 + o % 8;
-                    w->u[at] = (float)v;
-                }
+            float tile[36][8];
+            for (int j = 0; j < 8; j++) {
+                int o = ob * 8 + j;
+                if (o >= oc) { for (int q = 0; q < 36; q++) tile[q][j] = 0.0f; continue; }
+                const float *k = job->oihw + ((size_t)o * ic + i) * 9;
+                float gk[6][3];  /* G g */
+                for (int a = 0; a < 6; a++)
+                    for (int c = 0; c < 3; c++) gk[a][c] = g[a][0] * k[c] + g[a][1] * k[3 + c] + g[a][2] * k[6 + c];
+                for (int a = 0; a < 6; a++)
+                    for (int b = 0; b < 6; b++)
+                        tile[a * 6 + b][j] = gk[a][0] * g[b][0] + gk[a][1] * g[b][1] + gk[a][2] * g[b][2];
             }
+            float *u = w->u + ((size_t)ob * cin + i) * 8;
+            for (int q = 0; q < 36; q++) memcpy(u + q * qstride, tile[q], sizeof tile[q]);
         }
     }
+}
+
+int yk_wino_set_weights(yk_wino *w, const float *oihw) {
+    struct weight_job job = {w, oihw};
+    GOMP_parallel(weight_worker, &job, 0, 0);
     return 0;
 }
 

@@ -4,16 +4,23 @@ import YOLOTestSupport
 
 /// Convolutions that run on oneDNN's blocked nChw8c layout (`ConvLayoutPolicy`) against the direct convolution of
 /// `NaiveConv`, on every CPU: the policy is forced to `.blocked` here, so the path is checked also where the
-/// default keeps NHWC (AVX-512).
+/// default keeps NHWC (AVX-512). Winograd, which takes the 3×3 stride-1 ones by default, is off here: it has its own
+/// tests (`WinogradTests`) with the tolerance its rounding needs.
 final class ConvLayoutTests: XCTestCase {
     private var saved = ConvLayoutPolicy.current
+    private var savedWinograd = ConvWinograd.isEnabled
 
     override func setUp() {
         saved = ConvLayoutPolicy.current
+        savedWinograd = ConvWinograd.isEnabled
         ConvLayoutPolicy.current = .blocked
+        ConvWinograd.isEnabled = false
     }
 
-    override func tearDown() { ConvLayoutPolicy.current = saved }
+    override func tearDown() {
+        ConvLayoutPolicy.current = saved
+        ConvWinograd.isEnabled = savedWinograd
+    }
 
     func testBlockedConvolutionsMatchDirectConvolution() {
         // (name, NHWC input, OIHW weight, stride, padding, eligible): output and input channels that are not

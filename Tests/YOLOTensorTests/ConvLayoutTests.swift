@@ -6,21 +6,8 @@ import YOLOTestSupport
 /// `NaiveConv`, on every CPU: the policy is forced to `.blocked` here, so the path is checked also where the
 /// default keeps NHWC (AVX-512). Winograd, which takes the 3×3 stride-1 ones by default, is off here: it has its own
 /// tests (`WinogradTests`) with the tolerance its rounding needs.
-final class ConvLayoutTests: XCTestCase {
-    private var saved = ConvLayoutPolicy.current
-    private var savedWinograd = ConvWinograd.isEnabled
-
-    override func setUp() {
-        saved = ConvLayoutPolicy.current
-        savedWinograd = ConvWinograd.isEnabled
-        ConvLayoutPolicy.current = .blocked
-        ConvWinograd.isEnabled = false
-    }
-
-    override func tearDown() {
-        ConvLayoutPolicy.current = saved
-        ConvWinograd.isEnabled = savedWinograd
-    }
+final class ConvLayoutTests: ConvSettingsTestCase {
+    override var testWinograd: Bool { false }
 
     func testBlockedConvolutionsMatchDirectConvolution() {
         // (name, NHWC input, OIHW weight, stride, padding, eligible): output and input channels that are not

@@ -132,3 +132,26 @@ func checkGradients(_ label: String, _ inputs: [Tensor], h: Float = 1e-3, rtol: 
         assertGradClose(g.toArray(), numeric, rtol: rtol, atol: atol, "\(label): d/d input \(k)", file: file, line: line)
     }
 }
+
+/// A test case whose tests run with a convolution layout policy and Winograd setting of its choosing (both apply to
+/// primitives created during the test); the process's settings come back afterwards.
+class ConvSettingsTestCase: XCTestCase {
+    /// The policy each test starts with.
+    var testPolicy: ConvLayoutPolicy { .blocked }
+    /// Whether each test starts with Winograd on.
+    var testWinograd: Bool { true }
+    private var saved: (policy: ConvLayoutPolicy, winograd: Bool) = (.automatic, true)
+
+    override func setUp() {
+        super.setUp()
+        saved = (ConvLayoutPolicy.current, ConvWinograd.isEnabled)
+        ConvLayoutPolicy.current = testPolicy
+        ConvWinograd.isEnabled = testWinograd
+    }
+
+    override func tearDown() {
+        ConvLayoutPolicy.current = saved.policy
+        ConvWinograd.isEnabled = saved.winograd
+        super.tearDown()
+    }
+}

@@ -9,22 +9,7 @@ import YOLOTestSupport
 /// convolution by ~1e-5 of the partial sums' magnitude (measured over yolov8n-pose's geometries with inputs in ±1 and
 /// weights in ±0.2: at most 1.6e-4 for 2304-term sums reaching 13, 5e-5 for 576 terms). The cases here have at most
 /// 648 terms: atol 1e-4 + rtol 1e-4.
-final class WinogradTests: XCTestCase {
-    private var savedPolicy = ConvLayoutPolicy.current
-    private var savedWinograd = ConvWinograd.isEnabled
-
-    override func setUp() {
-        savedPolicy = ConvLayoutPolicy.current
-        savedWinograd = ConvWinograd.isEnabled
-        ConvLayoutPolicy.current = .blocked
-        ConvWinograd.isEnabled = true
-    }
-
-    override func tearDown() {
-        ConvLayoutPolicy.current = savedPolicy
-        ConvWinograd.isEnabled = savedWinograd
-    }
-
+final class WinogradTests: ConvSettingsTestCase {
     private struct Case {
         var name: String
         var input: [Int], weight: [Int]

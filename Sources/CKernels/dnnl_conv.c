@@ -69,7 +69,7 @@ struct yk_conv {
     int blocked;
     dnnl_memory_desc_t src_blk_md, dst_blk_md;
     dnnl_primitive_t to_blk, from_blk;
-    /* Winograd F(4,3) instead of a oneDNN primitive (blocked only; see use_winograd) */
+    /* Winograd F(4,3) instead of a oneDNN primitive (blocked only; see try_winograd) */
     yk_wino *wino;
 };
 
@@ -135,8 +135,9 @@ int yk_conv_blocked_enabled(void) {
     return (isa & dnnl_cpu_isa_avx512_core) != dnnl_cpu_isa_avx512_core;
 }
 
-/* Whether blocked 3x3 stride-1 convolutions run as Winograd F(4,3) (winograd.c) rather than oneDNN's direct kernels:
-   measured on the same Zen 3, see use_winograd. YOLO_CONV_WINOGRAD=0 turns it off (A/B runs, tests). */
+/* Whether blocked 3x3 stride-1 convolutions run as Winograd F(4,3) (winograd.c, try_winograd) rather than oneDNN's
+   direct kernels: 0.4-0.6x their time per layer on the same Zen 3 (0.6-0.9x at 16 channels). YOLO_CONV_WINOGRAD=0
+   turns it off (A/B runs, tests). */
 static int g_wino_policy = -1;
 
 void yk_conv_set_winograd(int on) { __atomic_store_n(&g_wino_policy, on ? 1 : 0, __ATOMIC_RELAXED); }
@@ -182,15 +183,32 @@ fail:
     return NULL;
 }
 
-/* Tries the blocked layout: on success c->pd is the blocked primitive descriptor and the reorders it needs exist
-   (source in, for NHWC sources; result out, unless the caller takes the nChw8c result). */
-static int try_blocked(yk_conv *c, const dnnl_memory_desc_t *wany) {
+/* nChw8c descriptors of the source and result (the layouts a blocked convolution computes on). */
+static int init_blocked_mds(yk_conv *c) {
     const yk_conv_params *p = &c->p;
     dnnl_dims_t sd = {p->n, p->ic, p->ih, p->iw}, dd = {p->n, p->oc, c->oh, c->ow};
+    if (dnnl_memory_desc_init_by_tag(&c->src_blk_md, 4, sd, dnnl_f32, dnnl_nChw8c) != dnnl_success) return -1;
+    return dnnl_memory_desc_init_by_tag(&c->dst_blk_md, 4, dd, dnnl_f32, dnnl_nChw8c) == dnnl_success ? 0 : -1;
+}
+
+/* The staging reorders of a blocked convolution: source in (for NHWC sources) and result out (unless the caller
+   takes the nChw8c result). */
+static int make_staging(yk_conv *c) {
+    c->to_blk = make_reorder(&c->src_md, &c->src_blk_md);
+    c->from_blk = c->p.dst_blocked ? NULL : make_reorder(&c->dst_blk_md, &c->dst_md);
+    if (c->to_blk && (c->p.dst_blocked || c->from_blk)) return 0;
+    if (c->to_blk) dnnl_primitive_destroy(c->to_blk);
+    if (c->from_blk) dnnl_primitive_destroy(c->from_blk);
+    c->to_blk = c->from_blk = NULL;
+    return -1;
+}
+
+/* Tries the blocked layout: on success c->pd is the blocked primitive descriptor and its staging reorders exist. */
+static int try_blocked(yk_conv *c, const dnnl_memory_desc_t *wany) {
+    const yk_conv_params *p = &c->p;
     dnnl_convolution_desc_t cd;
     dnnl_primitive_desc_t pd = NULL;
-    if (dnnl_memory_desc_init_by_tag(&c->src_blk_md, 4, sd, dnnl_f32, dnnl_nChw8c) != dnnl_success) return -1;
-    if (dnnl_memory_desc_init_by_tag(&c->dst_blk_md, 4, dd, dnnl_f32, dnnl_nChw8c) != dnnl_success) return -1;
+    if (init_blocked_mds(c) != 0) return -1;
     if (init_desc_on(c, &cd, dnnl_forward_inference, &c->src_blk_md, wany, &c->dst_blk_md) != 0) return -1;
     dnnl_primitive_attr_t attr = make_attr(p, p->dst_blocked ? &c->dst_blk_md : &c->dst_md);
     if (!attr) return -1;
@@ -199,38 +217,20 @@ static int try_blocked(yk_conv *c, const dnnl_memory_desc_t *wany) {
     if (st != dnnl_success) return -1;
     const char *impl = NULL;
     dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &impl);
-    if (!impl || strncmp(impl, "ref", 3) == 0) { dnnl_primitive_desc_destroy(pd); return -1; }
-    c->to_blk = make_reorder(&c->src_md, &c->src_blk_md);
-    c->from_blk = p->dst_blocked ? NULL : make_reorder(&c->dst_blk_md, &c->dst_md);
-    if (!c->to_blk || (!p->dst_blocked && !c->from_blk)) {
-        if (c->to_blk) dnnl_primitive_destroy(c->to_blk);
-        if (c->from_blk) dnnl_primitive_destroy(c->from_blk);
-        c->to_blk = c->from_blk = NULL;
-        dnnl_primitive_desc_destroy(pd);
-        return -1;
-    }
+    if (!impl || strncmp(impl, "ref", 3) == 0 || make_staging(c) != 0) { dnnl_primitive_desc_destroy(pd); return -1; }
     c->pd = pd;
     c->blocked = 1;
     return 0;
 }
 
-/* The Winograd path, for a convolution that would run blocked: nChw8c staging as in try_blocked, no oneDNN
-   convolution primitive (so no creation cost either). */
+/* The Winograd path (winograd.c), for a 3x3 stride-1 convolution that would run blocked: the same staging, no oneDNN
+   convolution primitive (so no code generation either). */
 static int try_winograd(yk_conv *c) {
-    const yk_conv_params *p = &c->p;
-    if (!yk_conv_winograd() || !yk_wino_eligible(p)) return -1;
-    dnnl_dims_t sd = {p->n, p->ic, p->ih, p->iw}, dd = {p->n, p->oc, c->oh, c->ow};
-    if (dnnl_memory_desc_init_by_tag(&c->src_blk_md, 4, sd, dnnl_f32, dnnl_nChw8c) != dnnl_success) return -1;
-    if (dnnl_memory_desc_init_by_tag(&c->dst_blk_md, 4, dd, dnnl_f32, dnnl_nChw8c) != dnnl_success) return -1;
-    c->wino = yk_wino_create(p);
-    c->to_blk = make_reorder(&c->src_md, &c->src_blk_md);
-    c->from_blk = p->dst_blocked ? NULL : make_reorder(&c->dst_blk_md, &c->dst_md);
-    if (!c->wino || !c->to_blk || (!p->dst_blocked && !c->from_blk)) {
+    if (!yk_conv_winograd() || !yk_wino_eligible(&c->p) || init_blocked_mds(c) != 0) return -1;
+    c->wino = yk_wino_create(&c->p);
+    if (!c->wino || make_staging(c) != 0) {
         yk_wino_destroy(c->wino);
-        if (c->to_blk) dnnl_primitive_destroy(c->to_blk);
-        if (c->from_blk) dnnl_primitive_destroy(c->from_blk);
         c->wino = NULL;
-        c->to_blk = c->from_blk = NULL;
         return -1;
     }
     c->blocked = 1;

@@ -2,31 +2,11 @@
    per-channel statistics accumulate in float over blocks of rows and in double across blocks; row ranges are split
    over the OpenMP threads of the calling thread. */
 #include "ckernels.h"
+#include "parallel.h"
+#include "simd_exp.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* libgomp's entry points (the runtime oneDNN already runs on): the Swift toolchain's clang has no OpenMP support of
-   its own, so parallel regions call the runtime directly and share oneDNN's warm thread team. */
-extern void GOMP_parallel(void (*fn)(void *), void *data, unsigned num_threads, unsigned flags);
-extern int omp_get_thread_num(void);
-extern int omp_get_num_threads(void);
-extern int omp_get_max_threads(void);
-
-/* Runs body(ctx, r0, r1) over a split of [0, rows) across the calling thread's OpenMP team. */
-typedef void (*yk_range_fn)(void *ctx, int64_t r0, int64_t r1, int thread);
-struct yk_par { yk_range_fn fn; void *ctx; int64_t rows; };
-static void yk_par_entry(void *p) {
-    struct yk_par *a = p;
-    int t = omp_get_thread_num(), n = omp_get_num_threads();
-    int64_t per = (a->rows + n - 1) / n, r0 = t * per, r1 = r0 + per < a->rows ? r0 + per : a->rows;
-    if (r0 < r1) a->fn(a->ctx, r0, r1, t);
-}
-static void yk_parallel(int64_t rows, int nt, yk_range_fn fn, void *ctx) {
-    struct yk_par a = {fn, ctx, rows};
-    if (nt <= 1 || rows < 2) { fn(ctx, 0, rows, 0); return; }
-    GOMP_parallel(yk_par_entry, &a, (unsigned)nt, 0);
-}
 
 #define YK_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #define BLOCK 64
@@ -168,24 +148,6 @@ void yk_bn_train_backward(const float *xhat, const float *g, int64_t rows, int64
     free(acc);
     free(tmp);
     free(k);
-}
-
-/* e^x for the SiLU loops of training: Cody–Waite reduction and Cephes' degree-6 polynomial (≈1 ulp), inputs clamped
-   to ±88 so no inf or denormal appears; written without library calls so the loops vectorize. */
-static inline float yk_expf(float x) {
-    x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
-    float n = floorf(x * 1.44269504088896341f + 0.5f);
-    float r = x - n * 0.693359375f - n * -2.12194440e-4f;
-    float p = 1.9875691500e-4f;
-    p = p * r + 1.3981999507e-3f;
-    p = p * r + 8.3334519073e-3f;
-    p = p * r + 4.1665795894e-2f;
-    p = p * r + 1.6666665459e-1f;
-    p = p * r + 5.0000001201e-1f;
-    p = p * r * r + r + 1.0f;
-    union { int32_t i; float f; } u;
-    u.i = ((int32_t)n + 127) << 23;
-    return p * u.f;
 }
 
 YK_CLONES static void silu_range(const float *x, float *y, int64_t i0, int64_t i1) {

@@ -2,12 +2,9 @@
    Rows of anchors are split between the OpenMP threads; with AVX2 the DFL softmax of reg_max 16 runs on two vectors
    (yk_exp8, ~1 ulp from expf; the sums are taken in another order, so distances move by ~1e-7 relative). */
 #include "ckernels.h"
+#include "parallel.h"
 #include "simd_exp.h"
 #include <math.h>
-
-extern int omp_get_thread_num(void);
-extern int omp_get_num_threads(void);
-void GOMP_parallel(void (*fn)(void *), void *data, unsigned num_threads, unsigned flags);
 
 struct decode_job {
     const float *box, *cls, *kpt;
@@ -46,7 +43,9 @@ YK_AVX2 static void dfl16_avx2(const float *bl, float d[4]) {
     }
 }
 
-static void decode_rows(const struct decode_job *j, int64_t r0, int64_t r1) {
+static void decode_rows(void *ctx, int64_t r0, int64_t r1, int thread) {
+    (void)thread;
+    const struct decode_job *j = ctx;
     const int64_t ta = j->total_anchors, w = j->w;
     const int nc = j->nc, nk = j->nkpt * j->kdim, reg_max = j->reg_max;
     const int64_t nch = 4 + nc + nk;
@@ -82,13 +81,6 @@ static void decode_rows(const struct decode_job *j, int64_t r0, int64_t r1) {
     }
 }
 
-static void decode_worker(void *arg) {
-    const struct decode_job *j = arg;
-    int64_t rows = j->n * j->h;
-    int t = omp_get_thread_num(), nt = omp_get_num_threads();
-    decode_rows(j, rows * t / nt, rows * (t + 1) / nt);
-}
-
 void yk_decode_level(const float *box, const float *cls, const float *kpt,
                      int64_t n, int64_t h, int64_t w, int reg_max, int nc, int nkpt, int kdim,
                      float stride, float *out, int64_t total_anchors, int64_t a0) {
@@ -96,6 +88,5 @@ void yk_decode_level(const float *box, const float *cls, const float *kpt,
     struct decode_job j = {box, cls, kpt, n, h, w, reg_max, nc, nkpt, kdim,
                            reg_max == 16 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"),
                            stride, out, total_anchors, a0};
-    if (n * h * w >= 1024) GOMP_parallel(decode_worker, &j, 0, 0);
-    else decode_rows(&j, 0, n * h);
+    yk_parallel(n * h, n * h * w >= 1024 ? omp_get_max_threads() : 1, decode_rows, &j);
 }

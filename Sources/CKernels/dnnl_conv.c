@@ -1,5 +1,6 @@
 /* oneDNN 2.6 convolution wrapper: one object per (geometry, post-ops), weights reordered once. */
 #include "ckernels.h"
+#include "parallel.h"
 #include "winograd.h"
 #include <oneapi/dnnl/dnnl.h>
 #include <pthread.h>
@@ -12,13 +13,11 @@ static dnnl_stream_t g_stream;
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
 static int g_init_status = 0;
 
-/* libgomp's entry for a parallel region (what `#pragma omp parallel` compiles to with GCC). */
-void GOMP_parallel(void (*fn)(void *), void *data, unsigned num_threads, unsigned flags);
-
 /* Flush-to-zero and denormals-are-zero (MXCSR bits 15 and 6). SiLU of large negative inputs lands in
    the denormal range, where x86 arithmetic is ~100x slower; values below 1.2e-38 do not matter to the
-   network. The OpenMP workers only ever run oneDNN code, so they keep the mode; the calling thread gets it
-   only for the duration of each primitive (the caller's own float code, e.g. parsing, must keep denormals). */
+   network. The OpenMP workers run only oneDNN code and CKernels' own parallel loops (Winograd, decode, copies,
+   batch norm), so they keep the mode; the calling thread gets it only for the duration of each primitive (the
+   caller's own float code, e.g. parsing, must keep denormals). */
 static inline unsigned int mxcsr_get(void) {
     unsigned int csr;
     __asm__ volatile("stmxcsr %0" : "=m"(csr));
@@ -309,6 +308,7 @@ int yk_conv_out_w(const yk_conv *c) { return c->ow; }
 const char *yk_conv_impl(const yk_conv *c) { return c->impl; }
 int yk_conv_is_blocked(const yk_conv *c) { return c->blocked; }
 int yk_conv_dst_blocked(const yk_conv *c) { return c->blocked && c->p.dst_blocked; }
+int yk_conv_is_winograd(const yk_conv *c) { return c->wino != NULL; }
 
 /* Reorders between two layouts of the same weights. */
 static int reorder(const dnnl_memory_desc_t *from_md, const void *from, const dnnl_memory_desc_t *to_md, void *to) {
@@ -349,8 +349,6 @@ int yk_conv_copy_weights(yk_conv *dst, const yk_conv *src) {
     return 0;
 }
 
-extern int omp_get_max_threads(void);
-extern void omp_set_num_threads(int);
 
 struct create_job {
     const yk_conv_params *ps;

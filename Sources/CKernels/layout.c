@@ -1,10 +1,7 @@
 /* NHWC <-> nChw8c (oneDNN's blocked layout: [N][ceil(C/8)][H][W][8], channels past C zero) and block copies. */
 #include "ckernels.h"
+#include "parallel.h"
 #include <string.h>
-
-extern int omp_get_thread_num(void);
-extern int omp_get_num_threads(void);
-void GOMP_parallel(void (*fn)(void *), void *data, unsigned num_threads, unsigned flags);
 
 void yk_nhwc_to_nchw8c(const float *src, int64_t n, int64_t h, int64_t w, int64_t c, float *dst) {
     int64_t cb = (c + 7) / 8, hw = h * w;
@@ -46,10 +43,11 @@ struct copy_job {
     int64_t src_stride, dst_stride, bytes, n;  /* per image: strides in floats, bytes copied */
 };
 
-static void copy_worker(void *arg) {
-    const struct copy_job *j = arg;
-    int64_t t = omp_get_thread_num(), nt = omp_get_num_threads();
-    int64_t lo = j->bytes * t / nt & ~(int64_t)63, hi = t + 1 == nt ? j->bytes : j->bytes * (t + 1) / nt & ~(int64_t)63;
+/* Copies cache lines [l0, l1) of every image's range. */
+static void copy_lines(void *ctx, int64_t l0, int64_t l1, int thread) {
+    (void)thread;
+    const struct copy_job *j = ctx;
+    int64_t lo = l0 * 64, hi = l1 * 64 < j->bytes ? l1 * 64 : j->bytes;
     for (int64_t b = 0; b < j->n; b++)
         memcpy((char *)(j->dst + b * j->dst_stride) + lo, (const char *)(j->src + b * j->src_stride) + lo, (size_t)(hi - lo));
 }
@@ -59,6 +57,5 @@ void yk_copy_blocks(const float *src, int64_t src_blocks, int64_t src_first, flo
     struct copy_job j = {src + src_first * hw * 8, dst + dst_first * hw * 8, src_blocks * hw * 8, dst_blocks * hw * 8,
                          count * hw * 8 * (int64_t)sizeof(float), n};
     /* Large copies (concatenations of feature maps) on every OpenMP thread: ~1.5x faster on 2 cores. */
-    if (j.bytes * n >= (int64_t)1 << 19) GOMP_parallel(copy_worker, &j, 0, 0);
-    else for (int64_t b = 0; b < n; b++) memcpy(j.dst + b * j.dst_stride, j.src + b * j.src_stride, (size_t)j.bytes);
+    yk_parallel((j.bytes + 63) / 64, j.bytes * n >= (int64_t)1 << 19 ? omp_get_max_threads() : 1, copy_lines, &j);
 }

@@ -6,10 +6,11 @@
    outputs instead of 144. The points are 0, +-1, +-2 (Lavin & Gray's F(4,3)); the transforms are exact in floating
    point up to rounding, the result differs from a direct convolution by a few ulp of the partial sums.
 
-   Work is split into chunks of T tiles (T a multiple of 6, the GEMM kernel's tile count); each OpenMP thread
-   transforms a chunk's input into its own V buffer, multiplies into its own M buffer and writes the chunk's
+   Work is split into chunks of T tiles (T a multiple of 6, the GEMM kernel's tile count); each OpenMP thread takes a
+   contiguous share of the chunks and transforms a chunk's input into its own V buffer, multiplies into its own M buffer and writes the chunk's
    outputs. Tiles past the last one are computed on zeros and not stored. */
 #include "winograd.h"
+#include "parallel.h"
 #include "simd_exp.h"
 #include <stdlib.h>
 #include <string.h>
@@ -17,11 +18,6 @@
 /* Bytes of V and M per chunk. Measured on a 2-core Zen 3 (512 KB L2) over yolov8n-pose's geometries: 128-192 KB
    best (ratios to oneDNN's blocked direct kernels 0.4-0.5, 0.55-0.6 at 16 channels), 64 and 256 KB a little slower. */
 #define YK_WINO_BUDGET (128u << 10)
-
-extern int omp_get_thread_num(void);
-extern int omp_get_num_threads(void);
-extern int omp_get_max_threads(void);
-void GOMP_parallel(void (*fn)(void *), void *data, unsigned num_threads, unsigned flags);
 
 struct yk_wino {
     yk_conv_params p;
@@ -64,9 +60,9 @@ struct weight_job {
     const float *oihw;
 };
 
-/* U = G g Gt for the output blocks of this thread's share (float; a new shape copies U instead), on eight output
+/* U = G g Gt for output blocks [b0, b1) (float; a new shape copies U instead), on eight output
    channels at once: their 3x3 kernels for one input channel are gathered into nine vectors (zeros past oc). */
-YK_AVX2 static void weight_worker(void *arg) {
+YK_AVX2 static void weight_blocks(void *arg, int64_t b0, int64_t b1, int thread) {
     static const float g[6][3] = {
         {1.0f / 4, 0, 0}, {-1.0f / 6, -1.0f / 6, -1.0f / 6}, {-1.0f / 6, 1.0f / 6, -1.0f / 6},
         {1.0f / 24, 1.0f / 12, 1.0f / 6}, {1.0f / 24, -1.0f / 12, 1.0f / 6}, {0, 0, 1}};
@@ -74,8 +70,8 @@ YK_AVX2 static void weight_worker(void *arg) {
     yk_wino *w = job->w;
     const int ic = w->p.ic, oc = w->p.oc, cin = w->cb * 8;
     const size_t qstride = (size_t)w->ob * cin * 8;
-    int t = omp_get_thread_num(), nt = omp_get_num_threads();
-    for (int ob = w->ob * t / nt; ob < w->ob * (t + 1) / nt; ob++) {
+    (void)thread;
+    for (int ob = (int)b0; ob < (int)b1; ob++) {
         for (int i = 0; i < ic; i++) {
             float kt[9][8] __attribute__((aligned(32)));
             for (int j = 0; j < 8; j++) {
@@ -102,7 +98,7 @@ YK_AVX2 static void weight_worker(void *arg) {
 
 int yk_wino_set_weights(yk_wino *w, const float *oihw) {
     struct weight_job job = {w, oihw};
-    GOMP_parallel(weight_worker, &job, 0, 0);
+    yk_parallel(w->ob, omp_get_max_threads(), weight_blocks, &job);
     return 0;
 }
 
@@ -257,16 +253,17 @@ struct wino_job {
     int T, chunks, failed;
 };
 
-YK_AVX2 static void wino_worker(void *arg) {
+/* Chunks [c0, c1), on this thread's V and M buffers. */
+YK_AVX2 static void wino_chunks(void *arg, int64_t c0, int64_t c1, int thread) {
+    (void)thread;
     struct wino_job *job = arg;
     const yk_wino *w = job->w;
     const int T = job->T, cin = w->cb * 8;
     float *v = yk_thread_scratch(2, (size_t)36 * T * cin * sizeof(float));
     float *m = yk_thread_scratch(3, (size_t)36 * T * 2 * 8 * sizeof(float));
     if (!v || !m) { __atomic_store_n(&job->failed, 1, __ATOMIC_RELAXED); return; }
-    int tid = omp_get_thread_num(), nth = omp_get_num_threads();
-    for (int chunk = tid; chunk < job->chunks; chunk += nth) {
-        int64_t g0 = (int64_t)chunk * T;
+    for (int64_t chunk = c0; chunk < c1; chunk++) {
+        int64_t g0 = chunk * T;
         int used = w->nt - g0 < T ? (int)(w->nt - g0 + 5) / 6 * 6 : T;  /* the last chunk may be shorter */
         for (int t = 0; t < used; t++) input_tile(w, job->src, g0 + t, t, T, v);
         /* two output blocks at a time: their M stays small while the chunk's V is reused from cache */
@@ -305,6 +302,6 @@ int yk_wino_forward(const yk_wino *w, const float *src, const float *bias, const
     if (threads < 1) threads = 1;
     struct wino_job job = {w, src, padded, residual, dst, chunk_tiles(w, threads), 0, 0};
     job.chunks = (int)((w->nt + job.T - 1) / job.T);
-    GOMP_parallel(wino_worker, &job, (unsigned)threads, 0);
+    yk_parallel(job.chunks, threads, wino_chunks, &job);
     return job.failed ? -1 : 0;
 }

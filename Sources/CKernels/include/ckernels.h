@@ -44,6 +44,8 @@ int yk_conv_blocked_enabled(void);
 /// afterwards; such primitives report the implementation "winograd_4x3:avx2 (nChw8c)".
 int yk_conv_winograd(void);
 void yk_conv_set_winograd(int on);
+/// Whether this primitive is the Winograd convolution.
+int yk_conv_is_winograd(const yk_conv *c);
 /// Reorders plain OIHW weights into the primitive's preferred layout (kept inside the primitive).
 int yk_conv_set_weights(yk_conv *c, const float *oihw);
 /// Copies another primitive's reordered weights when both use the same layouts; -1 (nothing copied) otherwise.

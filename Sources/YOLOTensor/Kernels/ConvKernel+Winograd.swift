@@ -17,5 +17,5 @@ public enum ConvWinograd {
 
 extension ConvKernel {
     /// Whether this primitive is the Winograd convolution rather than a oneDNN one.
-    public var isWinograd: Bool { implementation.hasPrefix("winograd") }
+    public var isWinograd: Bool { yk_conv_is_winograd(handle) != 0 }
 }

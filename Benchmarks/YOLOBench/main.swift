@@ -1,10 +1,12 @@
 import Foundation
 import YOLOModel
+import YOLONN
 import YOLOTensor
 
 /// Forward benchmark: ours against ONNX Runtime and Ultralytics/PyTorch on the same random-init
 /// checkpoint, in the same run. Usage:
-///   yolo-bench [--scales n,s] [--imgsz 640] [--runs 30] [--warmup 5] [--rounds 1] [--python PATH] [--out DIR] [--onnx]
+///   yolo-bench [--scales n,s] [--imgsz 640] [--runs 30] [--warmup 5] [--rounds 1] [--quantize 16] [--python PATH] [--out DIR] [--onnx]
+///   (--quantize 16 runs ours in bf16 as `yolo pose predict quantize=16` does, where the CPU has native bf16.)
 ///   (--rounds R alternates the reference process and ours R times and prints the median of the per-round ratios,
 ///   which a machine whose speed drifts between the two halves of a round distorts less than one long round.)
 ///   yolo-bench --train [--imgsz 640] [--repeats 1] [key=value …]     `yolo pose train` end to end vs Ultralytics
@@ -22,6 +24,8 @@ struct Options {
     var warmup = 5
     /// Forward table: alternate reference and ours this many times (each with `runs` timed runs).
     var rounds = 1
+    /// Our convolution arithmetic (`--quantize 16`: bf16).
+    var precision = ConvPrecision.float32
     var python = ProcessInfo.processInfo.environment["YOLO_REF_PYTHON"] ?? "/work/refvenv/bin/python"
     var out = NSTemporaryDirectory() + "yolo-bench"
     /// Time only our forward on an existing checkpoint (no reference process).
@@ -58,6 +62,12 @@ struct Options {
             case "--runs": runs = Int(next()) ?? runs
             case "--warmup": warmup = Int(next()) ?? warmup
             case "--rounds": rounds = max(1, Int(next()) ?? rounds)
+            case "--quantize":
+                let q = next()
+                guard q == "16" || q == "32" else {
+                    FileHandle.standardError.write(Data("--quantize takes 16 (bf16) or 32\n".utf8)); exit(2)
+                }
+                precision = q == "16" ? .bfloat16 : .float32
             case "--python": python = next()
             case "--out": out = next()
             case "--ours-only": oursOnly = next()
@@ -108,6 +118,7 @@ func reference(_ o: Options, scale: String) throws -> [String: Any] {
 func ours(_ pt: String, _ o: Options) throws -> Stats {
     let net = try YOLONetwork.load(pt, task: "pose")
     net.fuse()
+    net.setPrecision(o.precision)
     var x = Tensor(shape: [1, o.imgsz, o.imgsz, 3], repeating: 0)
     var rng = SystemRandomNumberGenerator()
     x = Tensor(shape: x.shape, values: (0..<x.count).map { _ in Float.random(in: 0...1, using: &rng) })
@@ -120,6 +131,7 @@ func ours(_ pt: String, _ o: Options) throws -> Stats {
             if i >= o.warmup { times.append(dt) }
         }
     }
+    if o.precision == .bfloat16 { printPrimitiveKinds(net) }
     if ProcessInfo.processInfo.environment["YOLO_PROFILE"] != nil {
         var per = [Int: [Double]]()
         net.layerTimer = { per[$0, default: []].append($1) }
@@ -130,6 +142,17 @@ func ours(_ pt: String, _ o: Options) throws -> Stats {
         net.layerTimer = nil
     }
     return Stats(times)
+}
+
+/// Which implementation each convolution primitive of `net` runs (bf16 runs: every one but the head's float32 outputs
+/// should name a bf16 kernel; `ref:` never).
+func printPrimitiveKinds(_ net: YOLONetwork) {
+    var kinds: [String: Int] = [:]
+    for (_, m) in net.namedModules() {
+        guard let conv = m as? Conv2d else { continue }
+        for k in conv.cache.primitives { kinds[k.implementation + (k.isBF16 ? "" : " (fp32)"), default: 0] += 1 }
+    }
+    print("  primitives: " + kinds.sorted { $0.key < $1.key }.map { "\($0.value)× \($0.key)" }.joined(separator: ", "))
 }
 
 let o = Options(Array(CommandLine.arguments.dropFirst()))
@@ -172,7 +195,7 @@ if let pt = o.oursOnly {
     print(String(format: "%@: ours median %.1f ms, min %.1f ms, mean %.1f ms", pt, s.median, s.min, s.mean))
     exit(0)
 }
-print("forward, batch 1, \(o.imgsz)×\(o.imgsz), fp32, \(o.runs) runs after \(o.warmup) warm-up\(o.rounds > 1 ? " per round, \(o.rounds) rounds" : ""); OMP_NUM_THREADS=\(ProcessInfo.processInfo.environment["OMP_NUM_THREADS"] ?? "unset"); ours: oneDNN \(OneDNNInfo.isa), convolution layout \(ConvLayoutPolicy.current), Winograd \(ConvWinograd.isEnabled && ConvLayoutPolicy.blocksActivations ? "on" : "off")")
+print("forward, batch 1, \(o.imgsz)×\(o.imgsz), ours \(o.precision == .bfloat16 ? "bf16 (quantize=16) on \(ConvPrecision.bf16Hardware)" : "fp32"), \(o.runs) runs after \(o.warmup) warm-up\(o.rounds > 1 ? " per round, \(o.rounds) rounds" : ""); OMP_NUM_THREADS=\(ProcessInfo.processInfo.environment["OMP_NUM_THREADS"] ?? "unset"); ours: oneDNN \(OneDNNInfo.isa), convolution layout \(ConvLayoutPolicy.current), Winograd \(ConvWinograd.isEnabled && ConvLayoutPolicy.blocksActivations ? "on" : "off")")
 print("model          ours med/min (ms)   ORT med/min (ms)   OpenVINO med (ms)   torch med (ms)   ours/ORT   ours/OV   ours/torch")
 var cpuLine: String?
 var summaries: [String] = []

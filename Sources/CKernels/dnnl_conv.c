@@ -70,6 +70,9 @@ struct yk_conv {
     dnnl_primitive_t to_blk, from_blk;
     /* Winograd F(4,3) instead of a oneDNN primitive (blocked only; see try_winograd) */
     yk_wino *wino;
+    /* bf16 (see use_bf16): src_md is bf16; an fp32 source (src_f32_md) is converted into scratch first */
+    int bf16;
+    dnnl_memory_desc_t src_f32_md;
 };
 
 #define CHECK(call, what) do { dnnl_status_t s_ = (call); if (s_ != dnnl_success) { \
@@ -237,6 +240,41 @@ static int try_winograd(yk_conv *c) {
     return 0;
 }
 
+int yk_conv_bf16_supported(void) {
+    int isa = (int)dnnl_get_effective_cpu_isa();
+    return (isa & dnnl_cpu_isa_avx512_core_bf16) == dnnl_cpu_isa_avx512_core_bf16;
+}
+
+/* The bf16 primitive: bf16 NHWC source and weights (format any), fp32 bias, the result in bf16 or fp32 NHWC, the same
+   post-ops (a residual has the result's type). Only on a CPU with native bf16 (AVX512_BF16 or AMX), only NHWC (it is
+   chosen where the blocked layout is not: CPUs with AVX-512), and only when oneDNN has a jit kernel for it (an
+   emulated or reference one would be slower than fp32). On success c->pd is set and src_md/dst_md are the bf16 ones. */
+static int try_bf16(yk_conv *c, const dnnl_dims_t sd, const dnnl_dims_t dd, const dnnl_dims_t wd, int wnd) {
+    const yk_conv_params *p = &c->p;
+    if (!yk_conv_bf16_supported()) return -1;
+    dnnl_memory_desc_t src, dst, wany;
+    if (dnnl_memory_desc_init_by_tag(&src, 4, sd, dnnl_bf16, dnnl_nhwc) != dnnl_success ||
+        dnnl_memory_desc_init_by_tag(&dst, 4, dd, p->dst_bf16 ? dnnl_bf16 : dnnl_f32, dnnl_nhwc) != dnnl_success ||
+        dnnl_memory_desc_init_by_tag(&wany, wnd, wd, dnnl_bf16, dnnl_format_tag_any) != dnnl_success) return -1;
+    dnnl_convolution_desc_t cd;
+    if (init_desc_on(c, &cd, dnnl_forward_inference, &src, &wany, &dst) != 0) return -1;
+    dnnl_primitive_attr_t attr = make_attr(p, &dst);
+    if (!attr) return -1;
+    dnnl_primitive_desc_t pd = NULL;
+    dnnl_status_t st = dnnl_primitive_desc_create(&pd, &cd, attr, g_engine, NULL);
+    dnnl_primitive_attr_destroy(attr);
+    if (st != dnnl_success) return -1;
+    const char *impl = NULL;
+    dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &impl);
+    if (!impl || strncmp(impl, "ref", 3) == 0 || !strstr(impl, "bf16")) { dnnl_primitive_desc_destroy(pd); return -1; }
+    c->src_f32_md = c->src_md;
+    c->src_md = src;
+    c->dst_md = dst;
+    c->pd = pd;
+    c->bf16 = 1;
+    return 0;
+}
+
 yk_conv *yk_conv_create(const yk_conv_params *p, char *err, int errlen) {
     pthread_once(&g_once, init_engine);
     if (g_init_status != 0) { if (err) snprintf(err, (size_t)errlen, "oneDNN engine creation failed"); return NULL; }
@@ -257,6 +295,12 @@ yk_conv *yk_conv_create(const yk_conv_params *p, char *err, int errlen) {
     CHECK(dnnl_memory_desc_init_by_tag(&c->wei_user_md, wnd, wd, dnnl_f32, wnd == 5 ? dnnl_goihw : dnnl_oihw), "weights desc");
     dnnl_memory_desc_t wany;
     CHECK(dnnl_memory_desc_init_by_tag(&wany, wnd, wd, dnnl_f32, dnnl_format_tag_any), "weights any");
+    c->p.bf16 = c->p.bf16 && !p->training;
+    c->p.dst_bf16 = c->p.bf16 && p->dst_bf16;
+    if (c->p.bf16) {
+        if (try_bf16(c, sd, dd, wd, wnd) == 0) goto created;
+        c->p.bf16 = c->p.dst_bf16 = 0;  /* no native bf16 kernel for this geometry: fp32 (yk_conv_is_bf16 says so) */
+    }
     dnnl_convolution_desc_t cd;
     if (init_desc(c, &cd, p->training ? dnnl_forward_training : dnnl_forward_inference, &wany) != 0) {
         if (err) snprintf(err, (size_t)errlen, "convolution descriptor rejected"); goto fail;
@@ -269,6 +313,7 @@ yk_conv *yk_conv_create(const yk_conv_params *p, char *err, int errlen) {
         if (!attr) { if (err) snprintf(err, (size_t)errlen, "oneDNN post-ops rejected"); goto fail; }
         CHECK(dnnl_primitive_desc_create(&c->pd, &cd, attr, g_engine, NULL), "primitive desc");
     }
+created:
     CHECK(dnnl_primitive_create(&c->prim, c->pd), "primitive");
     const char *impl = NULL;
     dnnl_primitive_desc_query(c->pd, dnnl_query_impl_info_str, 0, &impl);
@@ -309,6 +354,8 @@ const char *yk_conv_impl(const yk_conv *c) { return c->impl; }
 int yk_conv_is_blocked(const yk_conv *c) { return c->blocked; }
 int yk_conv_dst_blocked(const yk_conv *c) { return c->blocked && c->p.dst_blocked; }
 int yk_conv_is_winograd(const yk_conv *c) { return c->wino != NULL; }
+int yk_conv_is_bf16(const yk_conv *c) { return c->bf16; }
+int yk_conv_dst_bf16(const yk_conv *c) { return c->bf16 && c->p.dst_bf16; }
 
 /* Reorders between two layouts of the same weights. */
 static int reorder(const dnnl_memory_desc_t *from_md, const void *from, const dnnl_memory_desc_t *to_md, void *to) {
@@ -405,7 +452,7 @@ static int run(dnnl_primitive_t prim, int n, const int *kinds, const dnnl_memory
 
 /* Executes the forward primitive; the residual (post_add) has the destination's layout. */
 static int run_conv(yk_conv *c, const dnnl_memory_desc_t *src_md, const void *src, const float *bias,
-                    const float *residual, const dnnl_memory_desc_t *dst_md, void *dst) {
+                    const void *residual, const dnnl_memory_desc_t *dst_md, void *dst) {
     int kinds[5];
     const dnnl_memory_desc_t *mds[5];
     void *ptrs[5];
@@ -445,15 +492,31 @@ static int forward_blocked(yk_conv *c, const float *src, int src_blocked, const 
     return run(c->from_blk, 2, rk, out, outp);
 }
 
-int yk_conv_forward_layout(yk_conv *c, const float *src, int src_blocked, const float *bias, const float *residual,
-                           float *dst) {
-    if (c->blocked) return forward_blocked(c, src, src_blocked, bias, residual, dst);
-    if (src_blocked) return -1;
+/* A bf16 primitive on an fp32 source: the source converted into scratch first (the network's first convolution, or
+   one after an op that left fp32). */
+static int forward_bf16(yk_conv *c, const void *src, int src_layout, const float *bias, const void *residual,
+                        void *dst) {
+    const void *s = src;
+    if (src_layout == YK_SRC_NHWC) {
+        int64_t count = (int64_t)c->p.n * c->p.ih * c->p.iw * c->p.ic;
+        uint16_t *b = yk_thread_scratch(0, (size_t)count * sizeof(uint16_t));
+        if (!b) return -1;
+        yk_f32_to_bf16(src, b, count);
+        s = b;
+    }
+    return run_conv(c, &c->src_md, s, bias, residual, &c->dst_md, dst);
+}
+
+int yk_conv_forward_layout(yk_conv *c, const void *src, int src_layout, const float *bias, const void *residual,
+                           void *dst) {
+    if (src_layout != YK_SRC_NHWC && src_layout != (c->blocked ? YK_SRC_NCHW8C : c->bf16 ? YK_SRC_BF16 : -1)) return -1;
+    if (c->blocked) return forward_blocked(c, src, src_layout == YK_SRC_NCHW8C, bias, residual, dst);
+    if (c->bf16) return forward_bf16(c, src, src_layout, bias, residual, dst);
     return run_conv(c, &c->src_md, src, bias, residual, &c->dst_md, dst);
 }
 
 int yk_conv_forward(yk_conv *c, const float *src, const float *bias, const float *residual, float *dst) {
-    return yk_conv_forward_layout(c, src, 0, bias, residual, dst);
+    return yk_conv_forward_layout(c, src, YK_SRC_NHWC, bias, residual, dst);
 }
 
 static int make_backward(yk_conv *c) {

@@ -25,7 +25,10 @@ extension CLI {
         let flags = cpuFlags()
         let bf16 = flags.contains("avx512_bf16"), amx = flags.contains("amx_bf16") && flags.contains("amx_tile")
         check("oneDNN", true, "\(OneDNNInfo.version), ISA \(OneDNNInfo.isa)")
-        row("bf16", amx ? "AMX-BF16 (bf16 convolutions on AMX)" : bf16 ? "AVX512_BF16" : "not supported by this CPU (fp32 only)")
+        let native = ConvPrecision.isBF16Supported
+        row("bf16", (amx ? "AMX-BF16" : bf16 ? "AVX512_BF16" : "not supported by this CPU")
+            + (native ? " (quantize=16 runs bf16 convolutions on oneDNN's \(OneDNNInfo.isa) kernels)"
+                      : " (quantize=16 runs float32)"))
         row("conv layout", ConvLayoutPolicy.blocksActivations
             ? "nChw8c activations (\(ConvLayoutPolicy.current); oneDNN's AVX2 kernels are faster blocked)"
             : "NHWC (\(ConvLayoutPolicy.current))")

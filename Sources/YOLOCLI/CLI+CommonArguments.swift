@@ -1,6 +1,7 @@
 import Foundation
 import YOLOEngine
 import YOLOModel
+import YOLOTensor
 
 extension CLI {
     /// Arguments predict and val share whose reference behaviour this build answers rather than silently ignores:
@@ -15,6 +16,11 @@ extension CLI {
         }
     }
 
+    /// The convolution arithmetic `quantize` asks predict and val for.
+    static func precision(_ cfg: CLIConfig) -> ConvPrecision {
+        cfg.string("quantize") == "16" ? .bfloat16 : .float32
+    }
+
     static func checkCommonArguments(_ cfg: CLIConfig) throws {
         try Device.check(deviceText(cfg))
         if cfg.bool("augment") {
@@ -25,8 +31,9 @@ extension CLI {
             Log.warning(display ? "'show=True' is not supported by this build (no window system integration); results are not displayed"
                                 : "Environment does not support cv2.imshow() or PIL Image.show()\nThe DISPLAY environment variable isn't set.")
         }
-        if let q = cfg.string("quantize") {
-            Log.warning("'quantize=\(q)' has no effect here: \(cfg.mode) runs in float32 on a CPU, as Ultralytics does (bf16 inference is not implemented yet)")
+        // quantize=16 runs bf16 where the CPU has it (predict/val say so once); 32 is the default arithmetic.
+        if let q = cfg.string("quantize"), !["16", "32"].contains(q) {
+            Log.warning("'quantize=\(q)' has no effect here: \(cfg.mode) runs in float32 on a CPU, as Ultralytics does (INT8 and mixed schemes are export options; quantize=16 runs bf16 where the CPU has it)")
         }
         if cfg.bool("dnn") {
             Log.warning("'dnn=True' (OpenCV DNN for ONNX models in Ultralytics) is not used: this build runs ONNX models on its own tensor core")

@@ -15,6 +15,7 @@ enum PredictCommand {
         // Trackers need the low-confidence detections: track mode lowers the default to 0.1, as the reference does.
         o.conf = Float(cfg.isSet("conf") ? cfg.double("conf") ?? 0.25 : tracking ? 0.1 : 0.25)
         o.iou = Float(cfg.double("iou") ?? 0.7)
+        o.precision = CLI.precision(cfg)
         if cfg.isSet("imgsz") { o.imgsz = cfg.intList("imgsz") }
         o.maxDet = cfg.int("max_det") ?? 300
         o.classes = cfg.isSet("classes") ? cfg.intList("classes") : nil

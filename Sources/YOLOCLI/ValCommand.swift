@@ -27,6 +27,7 @@ enum ValCommand {
         o.batch = cfg.int("batch") ?? 16
         o.conf = cfg.isSet("conf") ? Float(cfg.double("conf") ?? 0.001) : 0.001
         o.iou = Float(cfg.double("iou") ?? 0.7)
+        o.precision = CLI.precision(cfg)
         o.maxDet = cfg.int("max_det") ?? 300
         o.split = cfg.string("split") ?? "val"
         o.singleCls = cfg.bool("single_cls")

@@ -11,6 +11,7 @@ extension Tensor {
         let widths = parts.map { $0.shape.last! }
         let total = widths.reduce(0, +)
         if let y = concatBlocked(parts, widths: widths, total: total) { return y }
+        if let y = concatBF16(parts, widths: widths, total: total) { return y }
         let rows = lead.reduce(1, *)
         let y = Tensor(uninitializedShape: lead + [total])
         var off = 0
@@ -32,6 +33,7 @@ extension Tensor {
         let c = shape.last ?? 0
         precondition(start >= 0 && width >= 0 && start + width <= c, "slice: [\(start), \(start + width)) of \(shape)")
         if let y = sliceBlocked(start, width) { return y }
+        if let y = sliceBF16(start, width) { return y }
         let lead = Array(shape.dropLast())
         let rows = lead.reduce(1, *)
         let y = Tensor(uninitializedShape: lead + [width])
@@ -80,6 +82,39 @@ extension Tensor {
         let y = Tensor(blockedShape: [shape[0], shape[1], shape[2], width])
         yk_copy_blocks(blockedPointer, Int64(channelBlocks), Int64(start / 8), y.blockedPointer, Int64(y.channelBlocks),
                        0, Int64(y.channelBlocks), Int64(shape[0]), Int64(shape[1] * shape[2]))
+        return y
+    }
+}
+
+extension Tensor {
+    /// Concatenation in bf16 when a part is bf16, no gradient is recorded and every width is even (each row of C bf16
+    /// values is then C / 2 floats to the copy kernel; fp32 parts are rounded to bf16). Nil otherwise.
+    static func concatBF16(_ parts: [Tensor], widths: [Int], total: Int) -> Tensor? {
+        guard parts.contains(where: { $0.layout == .bf16 }), !needsGrad(parts), widths.allSatisfy({ $0 % 2 == 0 })
+        else { return nil }
+        let lead = Array(parts[0].shape.dropLast())
+        let rows = lead.reduce(1, *)
+        let y = Tensor(bf16Shape: lead + [total])
+        let out = UnsafeMutableRawPointer(y.bf16Pointer).assumingMemoryBound(to: Float.self)
+        var off = 0
+        for (p, c) in zip(parts, widths) {
+            let b = p.toBF16()
+            let src = UnsafeRawPointer(b.bf16Pointer).assumingMemoryBound(to: Float.self)
+            yk_copy_channels(src, Int64(c / 2), out, Int64(total / 2), Int64(off / 2), Int64(rows))
+            off += c
+        }
+        return y
+    }
+
+    /// A channel slice of a bf16 tensor at an even start and width (rows of floats, as in `concatBF16`). Nil otherwise.
+    func sliceBF16(_ start: Int, _ width: Int) -> Tensor? {
+        guard bf16PairsChannels, !Tensor.needsGrad([self]), start % 2 == 0, width % 2 == 0 else { return nil }
+        let lead = Array(shape.dropLast())
+        let y = Tensor(bf16Shape: lead + [width])
+        let src = UnsafeRawPointer(bf16Pointer).assumingMemoryBound(to: Float.self)
+        let dst = UnsafeMutableRawPointer(y.bf16Pointer).assumingMemoryBound(to: Float.self)
+        yk_slice_channels(src, Int64(shape[shape.count - 1] / 2), Int64(start / 2), dst, Int64(width / 2),
+                          Int64(lead.reduce(1, *)))
         return y
     }
 }

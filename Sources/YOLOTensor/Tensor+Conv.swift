@@ -40,25 +40,43 @@ extension Tensor {
         let outShape = [n, g.outHeight, g.outWidth, oc]
         if let residual { precondition(residual.shape == outShape, "conv2d: residual \(residual.shape) for output \(outShape)") }
         let post = ConvPostOps(silu: silu, residualAdd: residual != nil)
+        // bf16 where the layer asks for it and the CPU has it (inference only); its result stays bf16 for callers that
+        // take other layouts than float32 NHWC.
+        let bf16 = cache.precision == .bfloat16 && !recording && ConvPrecision.isBF16Supported
+        let bf16Output = bf16 && blockedOutput
         // Blocked results only where every convolution would run blocked anyway: a few input channels (the image)
-        // stay NHWC, as do grouped convolutions and training.
-        let blocked = blockedOutput && !recording && groups == 1 && c >= 8 && ConvLayoutPolicy.blocksActivations
+        // stay NHWC, as do grouped convolutions, training and bf16.
+        let blocked = blockedOutput && !bf16 && !recording && groups == 1 && c >= 8 && ConvLayoutPolicy.blocksActivations
         if cache.isPlanning {
-            cache.record(g, bias: bias != nil, post: post, training: recording, blockedOutput: blocked)
-            return blocked ? Tensor(blockedShape: outShape, zeroed: true) : Tensor(shape: outShape, repeating: 0)
+            cache.record(g, bias: bias != nil, post: post, training: recording, blockedOutput: blocked, bf16: bf16,
+                         bf16Output: bf16Output)
+            return blocked ? Tensor(blockedShape: outShape, zeroed: true)
+                : bf16Output ? Tensor(bf16Shape: outShape, zeroed: true) : Tensor(shape: outShape, repeating: 0)
         }
-        let kernel = cache.kernel(g, bias: bias != nil, post: post, training: recording, blockedOutput: blocked)
+        let kernel = cache.kernel(g, bias: bias != nil, post: post, training: recording, blockedOutput: blocked,
+                                  bf16: bf16, bf16Output: bf16Output)
         cache.prepare(kernel, weight: weight)
-        let leavesBlocked = kernel.leavesBlocked
-        let y = leavesBlocked ? Tensor(blockedShape: outShape) : Tensor(uninitializedShape: outShape)
+        let leavesBlocked = kernel.leavesBlocked, leavesBF16 = kernel.leavesBF16
+        let y = leavesBlocked ? Tensor(blockedShape: outShape)
+            : leavesBF16 ? Tensor(bf16Shape: outShape) : Tensor(uninitializedShape: outShape)
         // The residual first: reading it as NHWC may convert it in place, and it may be x itself.
-        let res = residual.map { leavesBlocked ? $0.toBlocked() : $0 }
-        let resPointer = res.map { UnsafePointer(leavesBlocked ? $0.blockedPointer : $0.pointer) }
-        let srcBlocked = kernel.isBlocked && x.layout == .nChw8c
-        let src = srcBlocked ? x.blockedPointer : x.pointer
+        let res = residual.map { leavesBlocked ? $0.toBlocked() : leavesBF16 ? $0.toBF16() : $0 }
+        let resPointer: UnsafeRawPointer? = res.map {
+            leavesBlocked ? UnsafeRawPointer($0.blockedPointer)
+                : leavesBF16 ? UnsafeRawPointer($0.bf16Pointer) : UnsafeRawPointer($0.pointer)
+        }
+        let layout: ConvKernel.SourceLayout = kernel.isBlocked && x.layout == .nChw8c ? .nChw8c
+            : kernel.isBF16 && x.layout == .bf16 ? .bf16 : .nhwc
+        let src: UnsafeRawPointer = switch layout {
+        case .nChw8c: UnsafeRawPointer(x.blockedPointer)
+        case .bf16: UnsafeRawPointer(x.bf16Pointer)
+        case .nhwc: UnsafeRawPointer(x.pointer)
+        }
+        let dst: UnsafeMutableRawPointer = leavesBlocked ? UnsafeMutableRawPointer(y.blockedPointer)
+            : leavesBF16 ? UnsafeMutableRawPointer(y.bf16Pointer) : UnsafeMutableRawPointer(y.pointer)
         withExtendedLifetime(res) {
-            kernel.forward(src: src, srcBlocked: srcBlocked, bias: bias.map { UnsafePointer($0.pointer) },
-                           residual: resPointer, dst: leavesBlocked ? y.blockedPointer : y.pointer)
+            kernel.forward(src: src, layout: layout, bias: bias.map { UnsafePointer($0.pointer) }, residual: resPointer,
+                           dst: dst)
         }
         return y.recording("conv2d", [x, weight] + (bias.map { [$0] } ?? [])) { gy in
             let dx = x.requiresGrad ? Tensor(uninitializedShape: x.shape) : nil

@@ -7,6 +7,9 @@ public enum TensorLayout: Sendable {
     /// oneDNN's `nChw8c`: `[N, ⌈C/8⌉, H, W, 8]`, the channels past C zero. Convolutions without AVX-512 run about twice as
     /// fast on it (`ConvLayoutPolicy`); only inference produces it, and `pointer` turns it back into NHWC.
     case nChw8c
+    /// `[N, H, W, C]` in bfloat16 (the upper halves of the floats, rounded to nearest even), two values per float of
+    /// the storage. Only bf16 inference produces it (`ConvCache.precision`); `pointer` turns it back into float32.
+    case bf16
 }
 
 extension Tensor {
@@ -39,12 +42,45 @@ extension Tensor {
         return y
     }
 
-    /// Converts the values to NHWC in place (a new buffer replaces the blocked one).
+    /// Converts the values to float32 NHWC in place (a new buffer replaces the blocked or bf16 one).
     func materializeNHWC() {
-        guard layout == .nChw8c else { return }
+        guard layout != .nhwc else { return }
         let nhwc = TensorStorage(count: shape.reduce(1, *))
-        yk_nchw8c_to_nhwc(storage.pointer, Int64(shape[0]), Int64(shape[1]), Int64(shape[2]), Int64(shape[3]),
-                          nhwc.pointer)
+        if layout == .bf16 {
+            yk_bf16_to_f32(bf16Pointer, nhwc.pointer, Int64(nhwc.count))
+        } else {
+            yk_nchw8c_to_nhwc(storage.pointer, Int64(shape[0]), Int64(shape[1]), Int64(shape[2]), Int64(shape[3]),
+                              nhwc.pointer)
+        }
         replaceStorage(nhwc, layout: .nhwc)
     }
+}
+
+extension Tensor {
+    /// A bf16 NHWC tensor of `shape`, uninitialized (zeros when `zeroed`).
+    public convenience init(bf16Shape shape: [Int], zeroed: Bool = false) {
+        precondition(shape.allSatisfy { $0 >= 0 }, "Tensor(bf16Shape:): negative dimension in \(shape)")
+        let floats = (shape.reduce(1, *) + 1) / 2
+        self.init(shape: shape, storage: TensorStorage(count: floats), layout: .bf16)
+        if zeroed { storage.pointer.initialize(repeating: 0, count: floats) }
+    }
+
+    /// The bf16 values; the tensor must be bf16.
+    public var bf16Pointer: UnsafeMutablePointer<UInt16> {
+        precondition(layout == .bf16, "bf16Pointer: tensor \(shape) is \(layout)")
+        return UnsafeMutableRawPointer(storage.pointer).assumingMemoryBound(to: UInt16.self)
+    }
+
+    /// This tensor in bf16 NHWC (itself when it already is; no autograd). Values round to nearest even.
+    public func toBF16() -> Tensor {
+        if layout == .bf16 { return self }
+        let y = Tensor(bf16Shape: shape)
+        let n = shape.reduce(1, *)
+        yk_f32_to_bf16(pointer, y.bf16Pointer, Int64(n))
+        return y
+    }
+
+    /// Whether a bf16 tensor's channel rows can be handled as rows of `C / 2` floats (C even): concat, slice and
+    /// upsample then move the bf16 values with the float copy kernels.
+    var bf16PairsChannels: Bool { layout == .bf16 && (shape.last ?? 0) % 2 == 0 }
 }

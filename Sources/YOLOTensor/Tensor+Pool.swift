@@ -50,6 +50,14 @@ extension Tensor {
                                 Int32(factor))
             return y
         }
+        if bf16PairsChannels && !Tensor.needsGrad([self]) {
+            // bf16 pairs moved as floats: an NHWC image of C / 2 channels.
+            let y = Tensor(bf16Shape: [n, h * factor, w * factor, c])
+            yk_upsample_nearest(UnsafeRawPointer(bf16Pointer).assumingMemoryBound(to: Float.self),
+                                UnsafeMutableRawPointer(y.bf16Pointer).assumingMemoryBound(to: Float.self),
+                                Int64(n), Int64(h), Int64(w), Int64(c / 2), Int32(factor))
+            return y
+        }
         let y = Tensor(uninitializedShape: [n, h * factor, w * factor, c])
         yk_upsample_nearest(pointer, y.pointer, Int64(n), Int64(h), Int64(w), Int64(c), Int32(factor))
         return y.recording("upsample", [self]) { [shape] g in

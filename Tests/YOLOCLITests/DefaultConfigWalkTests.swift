@@ -41,9 +41,9 @@ final class DefaultConfigWalkTests: XCTestCase {
     ]
     /// Keys a mode answers with a message instead of the reference's behaviour: (mode, key=value, message fragment).
     static let answers: [(mode: String, argument: String, message: String)] = [
-        ("predict", "quantize=16", "runs in float32 on a CPU"), ("predict", "dnn=True", "'dnn=True'"),
+        ("predict", "quantize=8", "'quantize=8' has no effect here"), ("predict", "dnn=True", "'dnn=True'"),
         ("predict", "visualize=True", "(LayerCAM)"), ("predict", "embed=[2]", "'embed' is not supported"),
-        ("predict", "augment=True", "Model does not support 'augment=True'"), ("val", "quantize=16", "runs in float32"),
+        ("predict", "augment=True", "Model does not support 'augment=True'"), ("val", "quantize=8", "'quantize=8' has no effect here"),
         ("val", "dnn=True", "'dnn=True'"), ("train", "deterministic=False", "'deterministic=False' changes nothing"),
         ("train", "verbose=False", "'verbose=False' is not applied"), ("train", "compile=True", "'compile' has no effect"),
         ("train", "profile=True", "'profile' has no effect"), ("train", "cls_pw=0.5", "'cls_pw' class weighting"),

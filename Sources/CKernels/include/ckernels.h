@@ -20,6 +20,8 @@ typedef struct {
     int post_add;    /* then add a dense NHWC residual of the output shape */
     int training;    /* forward_training instead of forward_inference */
     int dst_blocked; /* inference: compute on nChw8c and leave the result (and take a residual) in nChw8c */
+    int bf16;        /* inference: bf16 source and weights, fp32 bias and accumulation (NHWC; see yk_conv_bf16_supported) */
+    int dst_bf16;    /* with bf16: the result (and a residual) in bf16 NHWC instead of fp32 */
 } yk_conv_params;
 
 /// Creates a forward primitive; returns NULL and writes a message to err on failure.
@@ -55,10 +57,21 @@ int yk_conv_copy_weights(yk_conv *dst, const yk_conv *src);
 void yk_conv_create_many(const yk_conv_params *ps, int n, yk_conv **out, int threads);
 /// dst = post_ops(conv(src, reordered weights) + bias). residual may be NULL unless post_add.
 int yk_conv_forward(yk_conv *c, const float *src, const float *bias, const float *residual, float *dst);
-/// The same with the source in nChw8c when src_blocked (only for a blocked primitive: -1 otherwise); dst and the
-/// residual are nChw8c when yk_conv_dst_blocked.
-int yk_conv_forward_layout(yk_conv *c, const float *src, int src_blocked, const float *bias, const float *residual,
-                           float *dst);
+/// The same with the source in another layout: src_layout YK_SRC_NCHW8C only for a blocked primitive, YK_SRC_BF16
+/// (bf16 NHWC) only for a bf16 one (-1 otherwise; an fp32 NHWC source is converted for a bf16 primitive). dst and the
+/// residual are nChw8c when yk_conv_dst_blocked, bf16 NHWC when yk_conv_dst_bf16.
+enum { YK_SRC_NHWC = 0, YK_SRC_NCHW8C = 1, YK_SRC_BF16 = 2 };
+int yk_conv_forward_layout(yk_conv *c, const void *src, int src_layout, const float *bias, const void *residual,
+                           void *dst);
+/// Whether this CPU runs bf16 convolutions natively (oneDNN's ISA is avx512_core_bf16 or newer: AVX512_BF16 or AMX).
+int yk_conv_bf16_supported(void);
+/// Whether the primitive computes in bf16 / leaves a bf16 result.
+int yk_conv_is_bf16(const yk_conv *c);
+int yk_conv_dst_bf16(const yk_conv *c);
+
+/* ---- bf16 activations (round to nearest even; NaN stays NaN) ---- */
+void yk_f32_to_bf16(const float *src, uint16_t *dst, int64_t n);
+void yk_bf16_to_f32(const uint16_t *src, float *dst, int64_t n);
 
 /* ---- nChw8c activations ([N][ceil(C/8)][H][W][8], channels past C zero) ---- */
 void yk_nhwc_to_nchw8c(const float *src, int64_t n, int64_t h, int64_t w, int64_t c, float *dst);

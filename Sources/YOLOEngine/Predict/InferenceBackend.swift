@@ -1,3 +1,4 @@
+import Foundation
 import YOLOModel
 import YOLOTensor
 
@@ -30,8 +31,46 @@ public protocol InferenceBackend: AnyObject {
     var isEndToEnd: Bool { get }
     /// Readies the model for inference (folds BatchNorm into convolutions for a network).
     func prepareForInference()
+    /// Sets the arithmetic of the model's convolutions and returns what will run (a network runs `.bfloat16` where the
+    /// CPU has native bf16; other backends run float32).
+    func setPrecision(_ precision: ConvPrecision) -> ConvPrecision
     /// Runs the model on NHWC RGB images in [0, 1] (`[N, H, W, 3]`).
     func forward(_ images: Tensor) throws -> Tensor
+}
+
+extension InferenceBackend {
+    public func setPrecision(_ precision: ConvPrecision) -> ConvPrecision { .float32 }
+
+    /// Applies `precision` before predict or val and says once per process what runs when it is not float32
+    /// (`quantize=16`): bf16 and on what hardware, or why float32.
+    func applyPrecision(_ precision: ConvPrecision) {
+        let effective = setPrecision(precision)
+        guard precision == .bfloat16 else { return }
+        let note: String
+        if effective == .bfloat16 {
+            note = "quantize=16: convolutions run in bf16 on this CPU's \(ConvPrecision.bf16Hardware) with float32 "
+                + "accumulation; the head's output convolutions, decode and NMS stay float32"
+        } else if !(self is YOLONetwork) {
+            note = "quantize=16: bf16 inference applies to PyTorch/safetensors/YAML models; this \(task) model runs in float32"
+        } else {
+            note = "quantize=16: this CPU has no native bf16 (AVX512_BF16 or AMX), so inference runs in float32 "
+                + "(as Ultralytics does on a CPU)"
+        }
+        PrecisionNote.once(note)
+    }
+}
+
+/// Notes about the precision that are printed once per process (a model predicting image by image would repeat them).
+enum PrecisionNote {
+    nonisolated(unsafe) private static var said: Set<String> = []
+    private static let lock = NSLock()
+
+    static func once(_ note: String) {
+        lock.lock()
+        let fresh = said.insert(note).inserted
+        lock.unlock()
+        if fresh { Log.info(note) }
+    }
 }
 
 extension InferenceBackend {

@@ -1,6 +1,9 @@
+import YOLOTensor
 /// Predict arguments with Ultralytics' defaults (spec §6.1). `imgsz` nil means the checkpoint's training
 /// `imgsz`, else 640.
 public struct PredictOptions: Sendable {
+    /// Convolution arithmetic (`quantize=16`: `.bfloat16` where the CPU has native bf16; see `InferenceBackend.setPrecision`).
+    public var precision: ConvPrecision = .float32
     public var conf: Float = 0.25
     public var iou: Float = 0.7
     public var imgsz: [Int]? = nil

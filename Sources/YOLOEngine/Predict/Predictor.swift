@@ -34,6 +34,7 @@ public final class Predictor {
     /// - Throws: `PredictError.unsupported` for an `imgsz` side above `maxImgsz`.
     public init(backend: InferenceBackend, options: PredictOptions = PredictOptions()) throws {
         backend.prepareForInference()
+        backend.applyPrecision(options.precision)
         self.backend = backend
         self.options = options
         if let fixed = backend.fixedInputSize {

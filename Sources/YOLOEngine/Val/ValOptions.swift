@@ -1,4 +1,5 @@
 import Foundation
+import YOLOTensor
 
 /// `yolo pose val` arguments with the validator's defaults (spec train-and-val §5).
 public struct ValOptions: Sendable {
@@ -23,5 +24,7 @@ public struct ValOptions: Sendable {
     public var plots = false
     /// Output folder for save_json / save_txt / plots; required when either is on (created when missing).
     public var saveDir: URL?
+    /// Convolution arithmetic (`quantize=16`: `.bfloat16` where the CPU has native bf16; see `InferenceBackend.setPrecision`).
+    public var precision: ConvPrecision = .float32
     public init() {}
 }

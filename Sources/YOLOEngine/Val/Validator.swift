@@ -34,6 +34,7 @@ public final class Validator {
                                   message: "dataset kpt_shape \(data.kptShape) does not match the model's \(ks)")
         }
         backend.prepareForInference()
+        backend.applyPrecision(options.precision)
         self.backend = backend
         self.data = data
         self.options = options

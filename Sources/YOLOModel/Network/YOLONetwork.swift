@@ -107,6 +107,9 @@ public final class YOLONetwork: Module {
         guard !isFused else { return }
         for (_, m) in namedModules() { (m as? ConvBlock)?.fuse() }
         isFused = true
-        lastInputShape = nil   // the primitives went with the old weights: plan again
+        resetInferencePlan()   // the primitives went with the old weights: plan again
     }
+
+    /// Makes the next inference plan its primitives again (after a change of weights or precision).
+    func resetInferencePlan() { lastInputShape = nil }
 }

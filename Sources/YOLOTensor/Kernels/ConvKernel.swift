@@ -35,8 +35,9 @@ public final class ConvKernel: @unchecked Sendable {
     var weightIdentity: ObjectIdentifier?
 
     public convenience init(geometry g: ConvGeometry, hasBias: Bool, postOps: ConvPostOps, training: Bool = false,
-                            blockedOutput: Bool = false) {
-        var p = ConvKernel.params(g, hasBias: hasBias, postOps: postOps, training: training, blockedOutput: blockedOutput)
+                            blockedOutput: Bool = false, precision: ConvPrecision = .float32, bf16Output: Bool = false) {
+        var p = ConvKernel.params(g, hasBias: hasBias, postOps: postOps, training: training, blockedOutput: blockedOutput,
+                                  precision: precision, bf16Output: bf16Output)
         var err = [CChar](repeating: 0, count: 256)
         guard let h = yk_conv_create(&p, &err, Int32(err.count)) else {
             preconditionFailure("conv2d: cannot create oneDNN primitive for \(g): \(String(cString: err))")
@@ -55,14 +56,15 @@ public final class ConvKernel: @unchecked Sendable {
     }
 
     static func params(_ g: ConvGeometry, hasBias: Bool, postOps: ConvPostOps, training: Bool,
-                       blockedOutput: Bool) -> yk_conv_params {
+                       blockedOutput: Bool, precision: ConvPrecision = .float32, bf16Output: Bool = false) -> yk_conv_params {
         yk_conv_params(
             n: Int32(g.batch), ic: Int32(g.inChannels), ih: Int32(g.height), iw: Int32(g.width),
             oc: Int32(g.outChannels), kh: Int32(g.kernelH), kw: Int32(g.kernelW),
             sh: Int32(g.strideH), sw: Int32(g.strideW), ph: Int32(g.padH), pw: Int32(g.padW),
             dh: Int32(g.dilationH), dw: Int32(g.dilationW), groups: Int32(g.groups),
             has_bias: hasBias ? 1 : 0, post_silu: postOps.silu ? 1 : 0, post_add: postOps.residualAdd ? 1 : 0,
-            training: training ? 1 : 0, dst_blocked: blockedOutput ? 1 : 0)
+            training: training ? 1 : 0, dst_blocked: blockedOutput ? 1 : 0, bf16: precision == .bfloat16 ? 1 : 0,
+            dst_bf16: bf16Output ? 1 : 0)
     }
 
     deinit { yk_conv_destroy(handle) }
@@ -80,10 +82,16 @@ public final class ConvKernel: @unchecked Sendable {
     /// Whether the result (and a residual) is `nChw8c` (asked for with `blockedOutput`, and available).
     public var leavesBlocked: Bool { yk_conv_dst_blocked(handle) != 0 }
 
-    /// Runs the primitive; `srcBlocked` only when `isBlocked`, dst and residual as `leavesBlocked` says.
-    func forward(src: UnsafePointer<Float>, srcBlocked: Bool = false, bias: UnsafePointer<Float>?,
-                 residual: UnsafePointer<Float>?, dst: UnsafeMutablePointer<Float>) {
-        let rc = yk_conv_forward_layout(handle, src, srcBlocked ? 1 : 0, bias, residual, dst)
+    /// The source layouts `forward` takes besides float32 NHWC.
+    enum SourceLayout: Int32 {
+        case nhwc = 0, nChw8c = 1, bf16 = 2
+    }
+
+    /// Runs the primitive; a `.nChw8c` source only when `isBlocked`, `.bf16` only when `isBF16`; dst and residual as
+    /// `leavesBlocked` / `leavesBF16` say.
+    func forward(src: UnsafeRawPointer, layout: SourceLayout = .nhwc, bias: UnsafePointer<Float>?,
+                 residual: UnsafeRawPointer?, dst: UnsafeMutableRawPointer) {
+        let rc = yk_conv_forward_layout(handle, src, layout.rawValue, bias, residual, dst)
         precondition(rc == 0, "conv2d: oneDNN execution failed for \(geometry)")
     }
 
@@ -103,6 +111,8 @@ public final class ConvCache: @unchecked Sendable {
         var post: ConvPostOps
         var training: Bool
         var blockedOutput = false
+        var bf16 = false
+        var bf16Output = false
     }
     private var kernels: [Key: ConvKernel] = [:]
     /// The key of the latest call, from which `prewarm` predicts the next shape's primitive.
@@ -111,6 +121,10 @@ public final class ConvCache: @unchecked Sendable {
     private(set) var isPlanning = false
     /// Primitives created by a call that found none (not by `prewarm`): what planning failed to foresee.
     public private(set) var createdOnDemand = 0
+
+    /// The arithmetic of this layer's inference convolutions (`.bfloat16` only takes effect where
+    /// `ConvPrecision.isBF16Supported`). Changing it keeps the primitives already made (they are keyed by precision).
+    public var precision: ConvPrecision = .float32
 
     public init() {}
 
@@ -126,16 +140,21 @@ public final class ConvCache: @unchecked Sendable {
         return try body()
     }
 
-    func record(_ g: ConvGeometry, bias: Bool, post: ConvPostOps, training: Bool, blockedOutput: Bool) {
-        lastKey = Key(geometry: g, bias: bias, post: post, training: training, blockedOutput: blockedOutput)
+    func record(_ g: ConvGeometry, bias: Bool, post: ConvPostOps, training: Bool, blockedOutput: Bool,
+                bf16: Bool = false, bf16Output: Bool = false) {
+        lastKey = Key(geometry: g, bias: bias, post: post, training: training, blockedOutput: blockedOutput,
+                      bf16: bf16, bf16Output: bf16Output)
     }
 
-    func kernel(_ g: ConvGeometry, bias: Bool, post: ConvPostOps, training: Bool, blockedOutput: Bool) -> ConvKernel {
-        let key = Key(geometry: g, bias: bias, post: post, training: training, blockedOutput: blockedOutput)
+    func kernel(_ g: ConvGeometry, bias: Bool, post: ConvPostOps, training: Bool, blockedOutput: Bool,
+                bf16: Bool = false, bf16Output: Bool = false) -> ConvKernel {
+        let key = Key(geometry: g, bias: bias, post: post, training: training, blockedOutput: blockedOutput,
+                      bf16: bf16, bf16Output: bf16Output)
         lastKey = key
         if let k = kernels[key] { return k }
         createdOnDemand += 1
-        let k = ConvKernel(geometry: g, hasBias: bias, postOps: post, training: training, blockedOutput: blockedOutput)
+        let k = ConvKernel(geometry: g, hasBias: bias, postOps: post, training: training, blockedOutput: blockedOutput,
+                           precision: bf16 ? .bfloat16 : .float32, bf16Output: bf16Output)
         kernels[key] = k
         return k
     }
@@ -178,13 +197,15 @@ public final class ConvCache: @unchecked Sendable {
                   let w = scaled(g.width, old[2], new[2]) else { continue }
             (g.batch, g.height, g.width) = (n, h, w)
             guard g.outHeight > 0 && g.outWidth > 0 else { continue }
-            let key = Key(geometry: g, bias: last.bias, post: last.post, training: false, blockedOutput: last.blockedOutput)
+            let key = Key(geometry: g, bias: last.bias, post: last.post, training: false, blockedOutput: last.blockedOutput,
+                          bf16: last.bf16, bf16Output: last.bf16Output)
             if cache.kernels[key] == nil { wanted.append((cache, key)) }
         }
         guard !wanted.isEmpty else { return }
         let params = wanted.map {
             ConvKernel.params($0.1.geometry, hasBias: $0.1.bias, postOps: $0.1.post, training: false,
-                              blockedOutput: $0.1.blockedOutput)
+                              blockedOutput: $0.1.blockedOutput, precision: $0.1.bf16 ? .bfloat16 : .float32,
+                              bf16Output: $0.1.bf16Output)
         }
         var handles = [OpaquePointer?](repeating: nil, count: params.count)
         params.withUnsafeBufferPointer { p in

@@ -1,0 +1,77 @@
+import Foundation
+import XCTest
+import YOLOData
+import YOLOEngine
+import YOLOModel
+import YOLOTensor
+import YOLOTestSupport
+
+/// `quantize=16` (bf16 convolutions) against float32 on the coco8-pose val images with overfit-n-pose, the done-when
+/// criteria of issue 11: at conf 0.25 at least 95% of the float32 boxes have a bf16 box of the same class at IoU ≥ 0.9,
+/// and the eight val metrics are within 0.01 of float32's. Only on CPUs with native bf16 (elsewhere quantize=16 runs
+/// float32, which `testWithoutNativeBF16PredictionsAreFloat32` checks).
+final class BF16InferenceTests: XCTestCase {
+    override class func setUp() { Log.enabled = false }
+
+    private func predict(_ precision: ConvPrecision) throws -> [Results] {
+        var o = PredictOptions()
+        o.imgsz = [640]
+        o.verbose = false
+        o.precision = precision
+        let net = try YOLONetwork.load(Fixtures.path("overfit-n-pose.pt"))
+        var all: [Results] = []
+        let source = Fixtures.coco8Pose.appendingPathComponent("images/val").path
+        try Predictor(model: net, options: o).run(source: source) { all.append($0) }
+        return all
+    }
+
+    private func iou(_ a: SIMD4<Float>, _ b: SIMD4<Float>) -> Float {
+        let w = max(0, min(a[2], b[2]) - max(a[0], b[0])), h = max(0, min(a[3], b[3]) - max(a[1], b[1]))
+        let inter = w * h
+        let union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+        return union > 0 ? inter / union : 0
+    }
+
+    func testPredictionsMatchFloat32() throws {
+        try XCTSkipUnless(ConvPrecision.isBF16Supported, "no native bf16 on this CPU (AVX512_BF16 or AMX)")
+        let f32 = try predict(.float32), bf16 = try predict(.bfloat16)
+        XCTAssertEqual(f32.map(\.path), bf16.map(\.path))
+        var total = 0, matched = 0
+        for (a, b) in zip(f32, bf16) {
+            total += a.count
+            for i in 0..<a.count where (0..<b.count).contains(where: {
+                b.boxes.cls[$0] == a.boxes.cls[i] && iou(a.boxes.xyxy[i], b.boxes.xyxy[$0]) >= 0.9
+            }) { matched += 1 }
+        }
+        XCTAssertGreaterThan(total, 10, "the fixture should detect people")
+        XCTAssertGreaterThanOrEqual(Double(matched), 0.95 * Double(total), "\(matched) of \(total) boxes matched")
+    }
+
+    func testValMetricsWithinOneHundredth() throws {
+        try XCTSkipUnless(ConvPrecision.isBF16Supported, "no native bf16 on this CPU (AVX512_BF16 or AMX)")
+        let dir = try TempDirectory.make(for: self, prefix: "bf16-val")
+        let data = try DataConfig.load(try Fixtures.writeCoco8PoseYAML(in: dir))
+        func metrics(_ precision: ConvPrecision, split: String) throws -> [String: Double] {
+            var o = ValOptions()
+            o.verbose = false
+            o.precision = precision
+            o.split = split
+            let net = try YOLONetwork.load(Fixtures.path("overfit-n-pose.pt"))
+            return try Validator(model: net, data: data, options: o).run().resultsDict
+        }
+        // The val split (where the fixture scores mAP50(B) 0.40) and the train split it was fitted on (higher scores).
+        for split in ["val", "train"] {
+            let f32 = try metrics(.float32, split: split), bf16 = try metrics(.bfloat16, split: split)
+            XCTAssertGreaterThan(f32["metrics/mAP50(B)"] ?? 0, 0.3, "\(split): the fixture should score")
+            for key in PoseMetrics.keys {
+                XCTAssertEqual(bf16[key]!, f32[key]!, accuracy: 0.01, "\(split) \(key): float32 \(f32[key]!)")
+            }
+        }
+    }
+
+    func testWithoutNativeBF16PredictionsAreFloat32() throws {
+        try XCTSkipIf(ConvPrecision.isBF16Supported, "this CPU has native bf16; the other tests cover it")
+        let f32 = try predict(.float32), bf16 = try predict(.bfloat16)
+        XCTAssertEqual(f32.map(\.boxes.conf), bf16.map(\.boxes.conf))
+    }
+}

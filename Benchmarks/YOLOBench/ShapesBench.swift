@@ -16,7 +16,9 @@ enum ShapesBench {
         var first: [Double] = [], newShape: [Double] = [], steady: [Double] = [], shapes = 0
         for _ in 0..<o.repeats {
             let (status, output) = try runCapturing(ours, ["pose", "predict", "model=\(o.model)", "source=\(list.path)",
-                                                           "imgsz=\(o.imgsz)", "save=False"], withStandardError: true)
+                                                           "imgsz=\(o.imgsz)", "save=False"]
+                                                          + (o.precision == .bfloat16 ? ["quantize=16"] : []),
+                                                          withStandardError: true)
             guard status == 0 else { throw NSError(domain: "bench", code: Int(status), userInfo: [NSLocalizedDescriptionKey: "yolo exited \(status): \(output.suffix(300))"]) }
             // "image 3/16 /path/x.jpg: 480x640 6 persons, 118.2ms"
             let rows: [(shape: String, ms: Double)] = output.split(separator: "\n").compactMap { line in
@@ -35,7 +37,7 @@ enum ShapesBench {
             shapes = seen.count
         }
         let s = Stats(steady).median
-        print("yolo pose predict over \(images.count) images listed twice, \(shapes) letterbox shapes, \(o.repeats) fresh processes, model \(o.model), imgsz \(o.imgsz)")
+        print("yolo pose predict over \(images.count) images listed twice, \(shapes) letterbox shapes, \(o.repeats) fresh processes, model \(o.model), imgsz \(o.imgsz)\(o.precision == .bfloat16 ? ", quantize=16" : "")")
         print("image                          median (ms)   / second pass")
         for (label, v) in [("first of the process", first), ("first of a later new shape", newShape), ("second pass (shapes seen)", steady)] {
             print(label.padding(toLength: 30, withPad: " ", startingAt: 0)

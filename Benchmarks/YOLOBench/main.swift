@@ -11,7 +11,7 @@ import YOLOTensor
 ///   which a machine whose speed drifts between the two halves of a round distorts less than one long round.)
 ///   yolo-bench --train [--imgsz 640] [--repeats 1] [key=value …]     `yolo pose train` end to end vs Ultralytics
 ///   yolo-bench --loader [--imgsz 640]                                  training loader throughput (ours)
-///   yolo-bench --shapes DIR [--model PT] [--repeats 3]                 first image of a new letterbox shape vs repeated
+///   yolo-bench --shapes DIR [--model PT] [--repeats 3] [--quantize 16]   first image of a new letterbox shape vs repeated
 ///   yolo-bench --track [--model PT]                                    tracker cost per frame next to predict, vs Ultralytics
 ///   yolo-bench --layouts [--model PT] [--imgsz 640] [--runs 30]      NHWC vs blocked (nChw8c) convolutions, interleaved
 ///   yolo-bench --export [onnx,torchscript,openvino,ncnn] [--model PT] [--repeats 3] [key=value …]   `yolo export` vs Ultralytics

@@ -30,7 +30,7 @@ extension CLI {
             + (native ? " (quantize=16 runs bf16 convolutions on oneDNN's \(OneDNNInfo.isa) kernels)"
                       : " (quantize=16 runs float32)"))
         row("conv layout", ConvLayoutPolicy.blocksActivations
-            ? "nChw8c activations (\(ConvLayoutPolicy.current); oneDNN's AVX2 kernels are faster blocked)"
+            ? "nChw8c activations (\(ConvLayoutPolicy.current); faster than oneDNN's NHWC kernels on this CPU)"
             : "NHWC (\(ConvLayoutPolicy.current))")
         row("Winograd", !ConvLayoutPolicy.blocksActivations ? "off (only with the nChw8c layout)"
             : ConvWinograd.isEnabled ? "F(4x4,3x3) for 3x3 stride-1 convolutions (YOLO_CONV_WINOGRAD=0 turns it off)"

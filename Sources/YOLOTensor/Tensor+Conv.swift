@@ -45,8 +45,10 @@ extension Tensor {
         let bf16 = cache.precision == .bfloat16 && !recording && ConvPrecision.isBF16Supported
         let bf16Output = bf16 && blockedOutput
         // Blocked results only where every convolution would run blocked anyway: a few input channels (the image)
-        // stay NHWC, as do grouped convolutions, training and bf16.
-        let blocked = blockedOutput && !bf16 && !recording && groups == 1 && c >= 8 && ConvLayoutPolicy.blocksActivations
+        // stay NHWC, as do grouped convolutions, training and bf16 (also a float32 layer on a bf16 source: the head's
+        // outputs in bf16 inference).
+        let blocked = blockedOutput && !bf16 && x.layout != .bf16 && !recording && groups == 1 && c >= 8
+            && ConvLayoutPolicy.blocksActivations
         if cache.isPlanning {
             cache.record(g, bias: bias != nil, post: post, training: recording, blockedOutput: blocked, bf16: bf16,
                          bf16Output: bf16Output)

@@ -209,16 +209,13 @@ static int init_blocked_mds(yk_conv *c) {
     return dnnl_memory_desc_init_by_tag(&c->dst_blk_md, 4, dd, dnnl_f32, dnnl_nChw8c) == dnnl_success ? 0 : -1;
 }
 
-/* The staging reorders of a blocked convolution: source in (for NHWC sources) and result out (unless the caller
-   takes the nChw8c result). */
+/* The staging reorder of a blocked convolution's result (unless the caller takes the nChw8c result). The source's
+   (to_blk, for NHWC sources) is made on first use: in a network nearly every source arrives blocked, and each
+   reorder is a JIT primitive that a new input shape would otherwise create for nothing. */
 static int make_staging(yk_conv *c) {
-    c->to_blk = make_reorder(&c->src_md, &c->src_blk_md);
-    c->from_blk = c->p.dst_blocked ? NULL : make_reorder(&c->dst_blk_md, &c->dst_md);
-    if (c->to_blk && (c->p.dst_blocked || c->from_blk)) return 0;
-    if (c->to_blk) dnnl_primitive_destroy(c->to_blk);
-    if (c->from_blk) dnnl_primitive_destroy(c->from_blk);
-    c->to_blk = c->from_blk = NULL;
-    return -1;
+    if (c->p.dst_blocked) return 0;
+    c->from_blk = make_reorder(&c->dst_blk_md, &c->dst_md);
+    return c->from_blk ? 0 : -1;
 }
 
 /* Tries the blocked layout: on success c->pd is the blocked primitive descriptor and its staging reorders exist. */
@@ -491,6 +488,7 @@ static int forward_blocked(yk_conv *c, const float *src, int src_blocked, const 
     if (!bs || !bd) return -1;
     int rk[2] = {DNNL_ARG_FROM, DNNL_ARG_TO};
     if (!src_blocked) {
+        if (!c->to_blk && !(c->to_blk = make_reorder(&c->src_md, &c->src_blk_md))) return -1;
         const dnnl_memory_desc_t *in[2] = {&c->src_md, &c->src_blk_md};
         void *inp[2] = {(void *)src, bs};
         if (run(c->to_blk, 2, rk, in, inp) != 0) return -1;

@@ -279,7 +279,11 @@ static int try_bf16(yk_conv *c, const dnnl_dims_t sd, const dnnl_dims_t dd, cons
     if (st != dnnl_success) return -1;
     const char *impl = NULL;
     dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &impl);
-    if (!impl || strncmp(impl, "ref", 3) == 0 || !strstr(impl, "bf16")) { dnnl_primitive_desc_destroy(pd); return -1; }
+    /* native kernels name their ISA: avx512_core_bf16, or avx512_core_amx (whose strings need not say bf16) */
+    if (!impl || strncmp(impl, "ref", 3) == 0 || !(strstr(impl, "bf16") || strstr(impl, "amx"))) {
+        dnnl_primitive_desc_destroy(pd);
+        return -1;
+    }
     c->src_f32_md = c->src_md;
     c->src_md = src;
     c->dst_md = dst;

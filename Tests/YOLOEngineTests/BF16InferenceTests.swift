@@ -3,6 +3,7 @@ import XCTest
 import YOLOData
 import YOLOEngine
 import YOLOModel
+import YOLONN
 import YOLOTensor
 import YOLOTestSupport
 
@@ -13,12 +14,12 @@ import YOLOTestSupport
 final class BF16InferenceTests: XCTestCase {
     override class func setUp() { Log.enabled = false }
 
-    private func predict(_ precision: ConvPrecision) throws -> [Results] {
+    private func predict(_ precision: ConvPrecision, net: YOLONetwork? = nil) throws -> [Results] {
         var o = PredictOptions()
         o.imgsz = [640]
         o.verbose = false
         o.precision = precision
-        let net = try YOLONetwork.load(Fixtures.path("overfit-n-pose.pt"))
+        let net = try net ?? YOLONetwork.load(Fixtures.path("overfit-n-pose.pt"))
         var all: [Results] = []
         let source = Fixtures.coco8Pose.appendingPathComponent("images/val").path
         try Predictor(model: net, options: o).run(source: source) { all.append($0) }
@@ -45,6 +46,28 @@ final class BF16InferenceTests: XCTestCase {
         }
         XCTAssertGreaterThan(total, 10, "the fixture should detect people")
         XCTAssertGreaterThanOrEqual(Double(matched), 0.95 * Double(total), "\(matched) of \(total) boxes matched")
+    }
+
+    /// Every convolution but the head's outputs runs a native bf16 kernel (no `ref:`, no float32 fallback); the outputs
+    /// (`model.22.cv2/cv3/cv4.<level>.2`) run float32.
+    func testEveryPrimitiveIsNativeBF16ExceptTheHeadOutputs() throws {
+        try XCTSkipUnless(ConvPrecision.isBF16Supported, "no native bf16 on this CPU (AVX512_BF16 or AMX)")
+        let net = try YOLONetwork.load(Fixtures.path("overfit-n-pose.pt"))
+        _ = try predict(.bfloat16, net: net)
+        var bf16 = 0, float32 = 0
+        for (name, module) in net.namedModules() {
+            guard let conv = module as? Conv2d, !name.hasSuffix("dfl.conv") else { continue }
+            let parts = name.split(separator: ".")
+            let isOutput = parts.count == 5 && parts[1] == "22" && parts[4] == "2"
+            XCTAssertFalse(conv.cache.primitives.isEmpty, name)
+            for k in conv.cache.primitives {
+                XCTAssertFalse(k.implementation.hasPrefix("ref"), "\(name): \(k.implementation)")
+                XCTAssertEqual(k.isBF16, !isOutput, "\(name): \(k.implementation)")
+                if k.isBF16 { bf16 += 1 } else { float32 += 1 }
+            }
+        }
+        XCTAssertEqual(float32 % 9, 0, "3 outputs × 3 levels per shape")
+        XCTAssertGreaterThanOrEqual(bf16, 63, "63 bf16 convolutions per shape")
     }
 
     func testValMetricsWithinOneHundredth() throws {

@@ -112,7 +112,7 @@ static int init_desc(const yk_conv *c, dnnl_convolution_desc_t *cd, dnnl_prop_ki
    same kernels on nChw8c reach 50-65: 64->64 at 80x80 takes 6.9-7.2 ms in NHWC, 3.6-4.0 blocked, and the two
    reorders cost 0.2. 1x1 and small-channel 3x3 convolutions gain nothing or less than the reorders cost, and
    residual (post_add) convolutions would need a third reorder. With AVX-512 oneDNN picks brgconv, which is fast on
-   NHWC (except on Zen 4: avx512_on_half_width_units); training keeps NHWC for its backward primitives. YOLO_CONV_LAYOUT=nhwc turns this off and =blocked turns it on
+   NHWC (except on Zen 4: is_amd_family_19h); training keeps NHWC for its backward primitives. YOLO_CONV_LAYOUT=nhwc turns this off and =blocked turns it on
    whatever the CPU (for A/B runs); yk_conv_set_blocked_policy overrides both. */
 static int g_blocked_policy = -1;  /* -1 not yet resolved; else a yk_conv_blocked_policy value */
 
@@ -131,12 +131,12 @@ int yk_conv_blocked_policy(void) {
     return policy;
 }
 
-/* AMD family 19h (Zen 3 and Zen 4): Zen 4's AVX-512 runs on 256-bit units, so oneDNN's avx512_core fp32 kernels
+/* AMD family 19h (Zen 3 and Zen 4; Zen 3 has no AVX-512 anyway): Zen 4's AVX-512 runs on 256-bit units, so oneDNN's avx512_core fp32 kernels
    are no faster than AVX2 code there, and the blocked layout with Winograd (AVX2) wins. Measured on a 2-core Zen 4
    (yolo-bench --layouts, 640, 30 interleaved runs): NHWC brgconv:avx512_core 56.1 ms (n) / 159.3 (s), blocked + Winograd
    43.3 / 118.4 (0.77 / 0.74). Intel's AVX-512 server cores have two 512-bit FMA units (and Zen 5 full-width ones):
    brgconv stays their default (not measured against this kernel). */
-static int avx512_on_half_width_units(void) {
+static int is_amd_family_19h(void) {
     unsigned int a, b, c, d;
     if (!__get_cpuid(0, &a, &b, &c, &d)) return 0;
     if (!(b == 0x68747541u && d == 0x69746e65u && c == 0x444d4163u)) return 0;  /* "AuthenticAMD" */
@@ -146,11 +146,20 @@ static int avx512_on_half_width_units(void) {
     return family == 0x19;
 }
 
+/* Whether the automatic policy blocks on this CPU: no AVX-512, or AVX-512 on half-width units. Resolved once (CPUID
+   exits to the hypervisor in a VM, and every convolution call asks). */
+static int g_auto_blocks = -1;
+
 int yk_conv_blocked_enabled(void) {
     int policy = yk_conv_blocked_policy();
     if (policy != 1) return policy == 2;
-    int isa = (int)dnnl_get_effective_cpu_isa();
-    return (isa & dnnl_cpu_isa_avx512_core) != dnnl_cpu_isa_avx512_core || avx512_on_half_width_units();
+    int blocks = __atomic_load_n(&g_auto_blocks, __ATOMIC_RELAXED);
+    if (blocks < 0) {
+        int isa = (int)dnnl_get_effective_cpu_isa();
+        blocks = (isa & dnnl_cpu_isa_avx512_core) != dnnl_cpu_isa_avx512_core || is_amd_family_19h();
+        __atomic_store_n(&g_auto_blocks, blocks, __ATOMIC_RELAXED);
+    }
+    return blocks;
 }
 
 /* Whether blocked 3x3 stride-1 convolutions run as Winograd F(4,3) (winograd.c, try_winograd) rather than oneDNN's
@@ -168,6 +177,17 @@ int yk_conv_winograd(void) {
     __atomic_store_n(&g_wino_policy, policy, __ATOMIC_RELAXED);
     return policy;
 }
+
+/* Measured on a 2-core Zen 4 (yolo-bench --layouts, yolov8n-pose, interleaved): at 64x64 input, whose maps have 1-4
+   tiles, Winograd everywhere took 5.2 ms against 2.1 for the direct kernels, since each convolution streams its
+   transformed weights (36 x ic x oc floats, ~32 MB for the network) whatever its tile count; a cost model (direct
+   9 x HW MACs per channel pair against Winograd's 36 x tiles plus 144 bytes of weights) puts the break-even near 9
+   tiles, a 10x10 map. Raising it to 26 or 101 tiles made n slower at 640 (0.72 -> 0.78 / 0.85 of NHWC) and at 320. */
+static int g_wino_min_tiles = 9;
+
+void yk_conv_set_winograd_min_tiles(int tiles) { __atomic_store_n(&g_wino_min_tiles, tiles, __ATOMIC_RELAXED); }
+
+int yk_conv_winograd_min_tiles(void) { return __atomic_load_n(&g_wino_min_tiles, __ATOMIC_RELAXED); }
 
 static int prefers_blocked(const yk_conv_params *p) {
     if (!yk_conv_blocked_enabled()) return 0;
@@ -241,7 +261,10 @@ static int try_blocked(yk_conv *c, const dnnl_memory_desc_t *wany) {
 /* The Winograd path (winograd.c), for a 3x3 stride-1 convolution that would run blocked: the same staging, no oneDNN
    convolution primitive (so no code generation either). */
 static int try_winograd(yk_conv *c) {
-    if (!yk_conv_winograd() || !yk_wino_eligible(&c->p) || init_blocked_mds(c) != 0) return -1;
+    const yk_conv_params *p = &c->p;
+    int64_t tiles = (int64_t)p->n * ((p->ih + 3) / 4) * ((p->iw + 3) / 4);
+    if (!yk_conv_winograd() || tiles < yk_conv_winograd_min_tiles()) return -1;
+    if (!yk_wino_eligible(p) || init_blocked_mds(c) != 0) return -1;
     c->wino = yk_wino_create(&c->p);
     if (!c->wino || make_staging(c) != 0) {
         yk_wino_destroy(c->wino);

@@ -140,18 +140,22 @@ class ConvSettingsTestCase: XCTestCase {
     var testPolicy: ConvLayoutPolicy { .blocked }
     /// Whether each test starts with Winograd on.
     var testWinograd: Bool { true }
-    private var saved: (policy: ConvLayoutPolicy, winograd: Bool) = (.automatic, true)
+    /// The Winograd tile threshold each test starts with (1: the kernel's edge cases use small images).
+    var testMinimumTiles: Int { 1 }
+    private var saved: (policy: ConvLayoutPolicy, winograd: Bool, tiles: Int) = (.automatic, true, 9)
 
     override func setUp() {
         super.setUp()
-        saved = (ConvLayoutPolicy.current, ConvWinograd.isEnabled)
+        saved = (ConvLayoutPolicy.current, ConvWinograd.isEnabled, ConvWinograd.minimumTiles)
         ConvLayoutPolicy.current = testPolicy
         ConvWinograd.isEnabled = testWinograd
+        ConvWinograd.minimumTiles = testMinimumTiles
     }
 
     override func tearDown() {
         ConvLayoutPolicy.current = saved.policy
         ConvWinograd.isEnabled = saved.winograd
+        ConvWinograd.minimumTiles = saved.tiles
         super.tearDown()
     }
 }

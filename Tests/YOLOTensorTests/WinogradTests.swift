@@ -59,6 +59,21 @@ final class WinogradTests: ConvSettingsTestCase {
         for (k, c) in cases.enumerated() { run(c, seed: UInt64(1200 + k), expectWinograd: false) }
     }
 
+    /// Below `ConvWinograd.minimumTiles` (default 9, batch included) a convolution runs on oneDNN's blocked kernels.
+    func testFewTilesRunDirect() {
+        ConvWinograd.minimumTiles = 9
+        var rng = TestRNG(1350)
+        let w = randomTensor([16, 16, 3, 3], &rng, lo: -0.2, hi: 0.2)
+        for (shape, expect) in [([1, 8, 8, 16], false), ([1, 12, 12, 16], true), ([3, 8, 8, 16], true),
+                                ([1, 9, 5, 16], false)] {
+            let cache = ConvCache()
+            _ = withNoGrad {
+                Tensor.conv2d(randomTensor(shape, &rng), weight: w, padding: (1, 1), blockedOutput: true, cache: cache)
+            }
+            XCTAssertEqual(cache.primitives.first?.isWinograd, expect, "\(shape): \(cache.primitives.map(\.implementation))")
+        }
+    }
+
     /// Strided, 1×1, grouped and training convolutions are not Winograd's.
     func testOnlyThreeByThreeStrideOneInference() {
         var rng = TestRNG(1300)

@@ -46,6 +46,11 @@ int yk_conv_blocked_enabled(void);
 /// afterwards; such primitives report the implementation "winograd_4x3:avx2 (nChw8c)".
 int yk_conv_winograd(void);
 void yk_conv_set_winograd(int on);
+/// The fewest 4x4 output tiles (batch included) a convolution needs to run as Winograd (default 9): with fewer, reading
+/// its transformed weights (4x the 3x3 weights) costs more than a direct convolution computes. Applies to primitives
+/// created afterwards.
+int yk_conv_winograd_min_tiles(void);
+void yk_conv_set_winograd_min_tiles(int tiles);
 /// Whether this primitive is the Winograd convolution.
 int yk_conv_is_winograd(const yk_conv *c);
 /// Reorders plain OIHW weights into the primitive's preferred layout (kept inside the primitive).

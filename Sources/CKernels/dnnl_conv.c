@@ -1,6 +1,7 @@
 /* oneDNN 2.6 convolution wrapper: one object per (geometry, post-ops), weights reordered once. */
 #include "ckernels.h"
 #include "parallel.h"
+#include "conv1x1.h"
 #include "winograd.h"
 #include <oneapi/dnnl/dnnl.h>
 #include <cpuid.h>
@@ -71,6 +72,8 @@ struct yk_conv {
     dnnl_primitive_t to_blk, from_blk;
     /* Winograd F(4,3) instead of a oneDNN primitive (blocked only; see try_winograd) */
     yk_wino *wino;
+    /* the 1x1 kernel instead of a oneDNN primitive (blocked only; see try_conv1x1) */
+    yk_c1 *c1;
     /* bf16 (see use_bf16): src_md is bf16; an fp32 source (src_f32_md) is converted into scratch first */
     int bf16;
     dnnl_memory_desc_t src_f32_md;
@@ -315,6 +318,21 @@ static int try_bf16(yk_conv *c, const dnnl_dims_t sd, const dnnl_dims_t dd, cons
     return 0;
 }
 
+/* The 1x1 kernel (conv1x1.c) for a 1x1 stride-1 convolution of the network's blocked chain: no oneDNN primitive, so a
+   new input shape creates nothing for it. Under the same switch as Winograd (our own kernels on the blocked layout). */
+static int try_conv1x1(yk_conv *c) {
+    if (!yk_conv_winograd() || !yk_c1_eligible(&c->p) || init_blocked_mds(c) != 0) return -1;
+    c->c1 = yk_c1_create(&c->p);
+    if (!c->c1 || make_staging(c) != 0) {
+        yk_c1_destroy(c->c1);
+        c->c1 = NULL;
+        return -1;
+    }
+    c->blocked = 1;
+    snprintf(c->impl, sizeof c->impl, "conv1x1:avx2 (nChw8c)");
+    return 0;
+}
+
 yk_conv *yk_conv_create(const yk_conv_params *p, char *err, int errlen) {
     pthread_once(&g_once, init_engine);
     if (g_init_status != 0) { if (err) snprintf(err, (size_t)errlen, "oneDNN engine creation failed"); return NULL; }
@@ -347,6 +365,7 @@ yk_conv *yk_conv_create(const yk_conv_params *p, char *err, int errlen) {
     }
     int want_blocked = !p->training && (p->dst_blocked || prefers_blocked(p));
     if (want_blocked && (p->dst_blocked || !p->post_add) && try_winograd(c) == 0) return c;
+    if (want_blocked && p->dst_blocked && try_conv1x1(c) == 0) return c;
     if (!(want_blocked && try_blocked(c, &wany) == 0)) {
         c->p.dst_blocked = 0;
         attr = make_attr(p, &c->dst_md);
@@ -382,6 +401,7 @@ void yk_conv_destroy(yk_conv *c) {
     if (c->to_blk) dnnl_primitive_destroy(c->to_blk);
     if (c->from_blk) dnnl_primitive_destroy(c->from_blk);
     yk_wino_destroy(c->wino);
+    yk_c1_destroy(c->c1);
     free(c->wei);
     free(c->bwd_wbuf);
     free(c->bwd_dwbuf);
@@ -394,6 +414,7 @@ const char *yk_conv_impl(const yk_conv *c) { return c->impl; }
 int yk_conv_is_blocked(const yk_conv *c) { return c->blocked; }
 int yk_conv_dst_blocked(const yk_conv *c) { return c->blocked && c->p.dst_blocked; }
 int yk_conv_is_winograd(const yk_conv *c) { return c->wino != NULL; }
+int yk_conv_is_conv1x1(const yk_conv *c) { return c->c1 != NULL; }
 int yk_conv_is_bf16(const yk_conv *c) { return c->bf16; }
 int yk_conv_dst_bf16(const yk_conv *c) { return c->bf16 && c->p.dst_bf16; }
 
@@ -425,11 +446,13 @@ out:
 
 int yk_conv_set_weights(yk_conv *c, const float *oihw) {
     if (c->wino) return yk_wino_set_weights(c->wino, oihw);
+    if (c->c1) return yk_c1_set_weights(c->c1, oihw);
     return reorder(&c->wei_user_md, oihw, &c->wei_md, c->wei);
 }
 
 int yk_conv_copy_weights(yk_conv *dst, const yk_conv *src) {
     if (dst->wino || src->wino) return dst->wino && src->wino ? yk_wino_copy_weights(dst->wino, src->wino) : -1;
+    if (dst->c1 || src->c1) return dst->c1 && src->c1 ? yk_c1_copy_weights(dst->c1, src->c1) : -1;
     if (!dnnl_memory_desc_equal(&dst->wei_md, &src->wei_md) ||
         !dnnl_memory_desc_equal(&dst->wei_user_md, &src->wei_user_md)) return -1;
     memcpy(dst->wei, src->wei, dst->wei_size);
@@ -521,9 +544,9 @@ static int forward_blocked(yk_conv *c, const float *src, int src_blocked, const 
         if (run(c->to_blk, 2, rk, in, inp) != 0) return -1;
     }
     /* a residual comes only with a blocked result, so it is nChw8c as well */
-    if (c->wino) {
+    if (c->wino || c->c1) {
         unsigned int csr = ftz_enter();
-        int rc = yk_wino_forward(c->wino, bs, bias, residual, bd);
+        int rc = c->wino ? yk_wino_forward(c->wino, bs, bias, residual, bd) : yk_c1_forward(c->c1, bs, bias, residual, bd);
         mxcsr_set(csr);
         if (rc != 0) return -1;
     } else if (run_conv(c, &c->src_blk_md, bs, bias, residual, &c->dst_blk_md, bd) != 0) return -1;

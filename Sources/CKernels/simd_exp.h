@@ -1,6 +1,6 @@
 /* e^x without library calls (private to CKernels): Cody–Waite reduction by ln 2 and Cephes' degree-6 polynomial,
    ~1 ulp from expf. yk_expf is the scalar form, written so that loops over it vectorize (training's SiLU loops);
-   yk_exp8 the AVX2/FMA form on eight floats (Winograd's SiLU, the head's DFL softmax). */
+   yk_exp8 the AVX2/FMA form on eight floats (yk_silu8 of the Winograd and 1x1 kernels, the head's DFL softmax). */
 #ifndef YK_SIMD_EXP_H
 #define YK_SIMD_EXP_H
 #include <immintrin.h>
@@ -55,6 +55,12 @@ YK_AVX2 static inline __m256 yk_exp8(__m256 x) {
 }
 
 /* Sum of the eight lanes. */
+/* x / (1 + e^-x) on eight floats (the fused SiLU of the Winograd and 1x1 kernels). */
+YK_AVX2 static inline __m256 yk_silu8(__m256 x) {
+    __m256 den = _mm256_add_ps(_mm256_set1_ps(1.0f), yk_exp8(_mm256_sub_ps(_mm256_setzero_ps(), x)));
+    return _mm256_div_ps(x, den);
+}
+
 YK_AVX2 static inline float yk_hsum8(__m256 v) {
     __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
     s = _mm_add_ps(s, _mm_movehl_ps(s, s));

@@ -136,11 +136,6 @@ YK_AVX2 static inline void at6(const __m256 m[6], __m256 o[4]) {
     o[3] = _mm256_add_ps(_mm256_fmadd_ps(eight, d34, d12), m[5]);
 }
 
-YK_AVX2 static inline __m256 silu8(__m256 x) {
-    __m256 den = _mm256_add_ps(_mm256_set1_ps(1.0f), yk_exp8(_mm256_sub_ps(_mm256_setzero_ps(), x)));
-    return _mm256_div_ps(x, den);
-}
-
 /* Input transform of tile g for every input channel block into V[36][T][cin] at column t. */
 YK_AVX2 static void input_tile(const yk_wino *w, const float *src, int64_t g, int t, int T, float *v) {
     const int h = w->p.ih, wd = w->p.iw, cin = w->cb * 8;
@@ -238,7 +233,7 @@ YK_AVX2 static void output_tile(const yk_wino *w, const float *m, int64_t g, int
             for (int j = 0; j < cols; j++) {
                 size_t at = ((plane + y0 + i) * wd + x0 + j) * 8;
                 __m256 y = _mm256_add_ps(o4[j], b);
-                if (w->p.post_silu) y = silu8(y);
+                if (w->p.post_silu) y = yk_silu8(y);
                 if (w->p.post_add) y = _mm256_add_ps(y, _mm256_loadu_ps(residual + at));
                 _mm256_storeu_ps(dst + at, y);
             }

@@ -53,6 +53,9 @@ int yk_conv_winograd_min_tiles(void);
 void yk_conv_set_winograd_min_tiles(int tiles);
 /// Whether this primitive is the Winograd convolution.
 int yk_conv_is_winograd(const yk_conv *c);
+/// Whether this primitive is the 1x1 kernel of the blocked chain (conv1x1.c; same switch as Winograd), implementation
+/// "conv1x1:avx2 (nChw8c)".
+int yk_conv_is_conv1x1(const yk_conv *c);
 /// Reorders plain OIHW weights into the primitive's preferred layout (kept inside the primitive).
 int yk_conv_set_weights(yk_conv *c, const float *oihw);
 /// Copies another primitive's reordered weights when both use the same layouts; -1 (nothing copied) otherwise.

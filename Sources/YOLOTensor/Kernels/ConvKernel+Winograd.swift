@@ -27,4 +27,7 @@ public enum ConvWinograd {
 extension ConvKernel {
     /// Whether this primitive is the Winograd convolution rather than a oneDNN one.
     public var isWinograd: Bool { yk_conv_is_winograd(handle) != 0 }
+    /// Whether this primitive is the 1×1 kernel of the blocked chain (no oneDNN primitive, so nothing to create for a
+    /// new input shape), which `ConvWinograd.isEnabled` switches with Winograd.
+    public var isConv1x1: Bool { yk_conv_is_conv1x1(handle) != 0 }
 }

@@ -19,12 +19,46 @@
    best (ratios to oneDNN's blocked direct kernels 0.4-0.5, 0.55-0.6 at 16 channels), 64 and 256 KB a little slower. */
 #define YK_WINO_BUDGET (128u << 10)
 
+/* Transformed weights, shared by the convolutions of one layer at different input shapes (they are the same): a new
+   shape takes a reference instead of allocating, zeroing and copying its own (~32 MB for yolov8n-pose, with their page
+   faults); setting weights on a shared buffer first makes a private one. */
+struct wino_weights {
+    int refs;
+    float *u;
+};
+
 struct yk_wino {
     yk_conv_params p;
     int cb, ob;       /* input / output channel blocks of 8 */
     int th, tw, nt;   /* tile rows, tile columns, tiles in the batch */
-    float *u;         /* [36][ob][cb * 8][8] transformed weights */
+    struct wino_weights *ww;  /* NULL until weights are set or copied */
+    float *u;         /* ww->u: [36][ob][cb * 8][8] transformed weights */
 };
+
+static size_t weight_bytes(const yk_wino *w) { return (size_t)36 * w->ob * w->cb * 64 * sizeof(float); }
+
+static void release_weights(yk_wino *w) {
+    if (w->ww && __atomic_sub_fetch(&w->ww->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+        free(w->ww->u);
+        free(w->ww);
+    }
+    w->ww = NULL;
+    w->u = NULL;
+}
+
+/* A private buffer for this convolution's weights (weight_blocks writes all of it, zeros past ic included, on every
+   thread: the page faults of a fresh buffer are split too). */
+static int own_weights(yk_wino *w) {
+    if (w->ww && __atomic_load_n(&w->ww->refs, __ATOMIC_ACQUIRE) == 1) return 0;
+    release_weights(w);
+    struct wino_weights *ww = calloc(1, sizeof *ww);
+    if (!ww) return -1;
+    if (posix_memalign((void **)&ww->u, 64, weight_bytes(w)) != 0) { free(ww); return -1; }
+    ww->refs = 1;
+    w->ww = ww;
+    w->u = ww->u;
+    return 0;
+}
 
 int yk_wino_eligible(const yk_conv_params *p) {
     if (p->training || p->groups != 1 || p->kh != 3 || p->kw != 3 || p->sh != 1 || p->sw != 1) return 0;
@@ -43,15 +77,12 @@ yk_wino *yk_wino_create(const yk_conv_params *p) {
     w->th = (p->ih + 3) / 4;
     w->tw = (p->iw + 3) / 4;
     w->nt = p->n * w->th * w->tw;
-    size_t bytes = (size_t)36 * w->ob * w->cb * 64 * sizeof(float);
-    if (posix_memalign((void **)&w->u, 64, bytes) != 0) { free(w); return NULL; }
-    memset(w->u, 0, bytes);
     return w;
 }
 
 void yk_wino_destroy(yk_wino *w) {
     if (!w) return;
-    free(w->u);
+    release_weights(w);
     free(w);
 }
 
@@ -93,18 +124,25 @@ YK_AVX2 static void weight_blocks(void *arg, int64_t b0, int64_t b1, int thread)
                                     _mm256_fmadd_ps(gk[a][1], _mm256_set1_ps(g[b][1]),
                                                     _mm256_mul_ps(gk[a][2], _mm256_set1_ps(g[b][2])))));
         }
+        for (int i = ic; i < cin; i++)  /* the padded input channels */
+            for (int q = 0; q < 36; q++) _mm256_store_ps(w->u + q * qstride + ((size_t)ob * cin + i) * 8, _mm256_setzero_ps());
     }
 }
 
 int yk_wino_set_weights(yk_wino *w, const float *oihw) {
+    if (own_weights(w) != 0) return -1;
     struct weight_job job = {w, oihw};
     yk_parallel(w->ob, omp_get_max_threads(), weight_blocks, &job);
     return 0;
 }
 
 int yk_wino_copy_weights(yk_wino *dst, const yk_wino *src) {
-    if (dst->p.ic != src->p.ic || dst->p.oc != src->p.oc) return -1;
-    memcpy(dst->u, src->u, (size_t)36 * dst->ob * dst->cb * 64 * sizeof(float));
+    if (dst->p.ic != src->p.ic || dst->p.oc != src->p.oc || !src->ww) return -1;
+    if (dst->ww == src->ww) return 0;
+    __atomic_add_fetch(&src->ww->refs, 1, __ATOMIC_ACQ_REL);
+    release_weights(dst);
+    dst->ww = src->ww;
+    dst->u = src->u;
     return 0;
 }
 
@@ -290,6 +328,7 @@ static int chunk_tiles(const yk_wino *w, int threads) {
 }
 
 int yk_wino_forward(const yk_wino *w, const float *src, const float *bias, const float *residual, float *dst) {
+    if (!w->u) return -1;
     float padded[w->ob * 8] __attribute__((aligned(32)));  /* bias, zero past oc so padded channels stay zero */
     memset(padded, 0, sizeof padded);
     if (w->p.has_bias && bias) memcpy(padded, bias, (size_t)w->p.oc * sizeof(float));

@@ -12,6 +12,7 @@ yk_wino *yk_wino_create(const yk_conv_params *p);
 void yk_wino_destroy(yk_wino *w);
 /* Transforms plain OIHW weights (G g G^T per output/input channel pair). */
 int yk_wino_set_weights(yk_wino *w, const float *oihw);
+/* Shares src's transformed weights (same channels; -1 otherwise): no copy, until either sets new weights. */
 int yk_wino_copy_weights(yk_wino *dst, const yk_wino *src);
 /* dst = post_ops(conv(src) + bias): src, dst and the residual (post_add) are nChw8c; bias may be NULL when the
    convolution has none. Channels past oc in dst are written as zeros. */

@@ -47,6 +47,10 @@ final class WinogradTests: ConvSettingsTestCase {
         Case(name: "24→8 5x4, residual", input: [1, 5, 4, 24], weight: [8, 24, 3, 3], residual: true),
         Case(name: "8→24 1x1 image", input: [1, 1, 1, 8], weight: [24, 8, 3, 3], blockedSource: true),
         Case(name: "32→40 17x9 batch 3 (several chunks per thread)", input: [3, 17, 9, 32], weight: [40, 32, 3, 3]),
+        // Input channels past a multiple of 8: their transformed weights are written as zeros (fresh buffers are not).
+        Case(name: "13→16 7x9, padded input channels", input: [1, 7, 9, 13], weight: [16, 13, 3, 3]),
+        Case(name: "51→51 10x10, the head's keypoint geometry", input: [1, 10, 10, 51], weight: [51, 51, 3, 3],
+             residual: true),
     ]
 
     func testWinogradMatchesDirectConvolution() {
@@ -57,6 +61,35 @@ final class WinogradTests: ConvSettingsTestCase {
     func testDisabledUsesOneDNN() {
         ConvWinograd.isEnabled = false
         for (k, c) in cases.enumerated() { run(c, seed: UInt64(1200 + k), expectWinograd: false) }
+    }
+
+    /// Convolutions of one layer at different input shapes share the transformed weights; new weights (an in-place
+    /// change) reach every shape, the shared buffer copied first.
+    func testShapesShareWeightsUntilTheyChange() {
+        var rng = TestRNG(1360)
+        let w = randomTensor([16, 24, 3, 3], &rng, lo: -0.2, hi: 0.2)
+        let cache = ConvCache()
+        let inputs = [randomTensor([1, 12, 12, 24], &rng), randomTensor([1, 8, 20, 24], &rng)]
+        func check(_ label: String) {
+            for x in inputs {
+                let ref = NaiveConv(stride: (1, 1), padding: (1, 1), dilation: (1, 1), groups: 1).forward(x: x, w: w, bias: nil)
+                let y = withNoGrad { Tensor.conv2d(x, weight: w, padding: (1, 1), blockedOutput: true, cache: cache) }
+                assertClose(y.toArray(), ref.values, atol: 1e-4, rtol: 1e-4, "\(label) \(x.shape)")
+            }
+        }
+        check("shared")
+        XCTAssertEqual(cache.primitives.filter(\.isWinograd).count, 2)
+        for i in 0..<w.count { w.pointer[i] = -w.pointer[i] * 0.5 }
+        w.markModified()
+        check("after an in-place change")
+        // Only the second shape again: it must not see the first one's stale buffer.
+        for i in 0..<w.count { w.pointer[i] += 0.01 }
+        w.markModified()
+        let x = inputs[1]
+        let ref = NaiveConv(stride: (1, 1), padding: (1, 1), dilation: (1, 1), groups: 1).forward(x: x, w: w, bias: nil)
+        let y = withNoGrad { Tensor.conv2d(x, weight: w, padding: (1, 1), blockedOutput: true, cache: cache) }
+        assertClose(y.toArray(), ref.values, atol: 1e-4, rtol: 1e-4, "second shape only")
+        check("both again")
     }
 
     /// Below `ConvWinograd.minimumTiles` (default 9, batch included) a convolution runs on oneDNN's blocked kernels.

@@ -261,6 +261,15 @@ static int try_blocked(yk_conv *c, const dnnl_memory_desc_t *wany) {
     return 0;
 }
 
+/* One of our own kernels (Winograd, 1x1) in place of a oneDNN convolution: when it was created, the staging reorder
+   of the result and the implementation name; -1 (the caller destroys the kernel) otherwise. */
+static int adopt_own_kernel(yk_conv *c, int created, const char *impl) {
+    if (!created || make_staging(c) != 0) return -1;
+    c->blocked = 1;
+    snprintf(c->impl, sizeof c->impl, "%s", impl);
+    return 0;
+}
+
 /* The Winograd path (winograd.c), for a 3x3 stride-1 convolution that would run blocked: the same staging, no oneDNN
    convolution primitive (so no code generation either). */
 static int try_winograd(yk_conv *c) {
@@ -269,14 +278,10 @@ static int try_winograd(yk_conv *c) {
     if (!yk_conv_winograd() || tiles < yk_conv_winograd_min_tiles()) return -1;
     if (!yk_wino_eligible(p) || init_blocked_mds(c) != 0) return -1;
     c->wino = yk_wino_create(&c->p);
-    if (!c->wino || make_staging(c) != 0) {
-        yk_wino_destroy(c->wino);
-        c->wino = NULL;
-        return -1;
-    }
-    c->blocked = 1;
-    snprintf(c->impl, sizeof c->impl, "winograd_4x3:avx2 (nChw8c)");
-    return 0;
+    if (adopt_own_kernel(c, c->wino != NULL, "winograd_4x3:avx2 (nChw8c)") == 0) return 0;
+    yk_wino_destroy(c->wino);
+    c->wino = NULL;
+    return -1;
 }
 
 int yk_conv_bf16_supported(void) {
@@ -323,14 +328,10 @@ static int try_bf16(yk_conv *c, const dnnl_dims_t sd, const dnnl_dims_t dd, cons
 static int try_conv1x1(yk_conv *c) {
     if (!yk_conv_winograd() || !yk_c1_eligible(&c->p) || init_blocked_mds(c) != 0) return -1;
     c->c1 = yk_c1_create(&c->p);
-    if (!c->c1 || make_staging(c) != 0) {
-        yk_c1_destroy(c->c1);
-        c->c1 = NULL;
-        return -1;
-    }
-    c->blocked = 1;
-    snprintf(c->impl, sizeof c->impl, "conv1x1:avx2 (nChw8c)");
-    return 0;
+    if (adopt_own_kernel(c, c->c1 != NULL, "conv1x1:avx2 (nChw8c)") == 0) return 0;
+    yk_c1_destroy(c->c1);
+    c->c1 = NULL;
+    return -1;
 }
 
 yk_conv *yk_conv_create(const yk_conv_params *p, char *err, int errlen) {

@@ -61,6 +61,22 @@ final class ForwardParityTests: XCTestCase {
         try check("trained-n-pose", "480x640", fused: true, network: net)
     }
 
+    /// The same in bf16 (`setPrecision(.bfloat16)` on a CPU with native bf16): planning and prewarm foresee the bf16
+    /// primitives too, also when the precision is set again between images (as a predictor per image does).
+    func testBF16PrimitivesAreCreatedAheadOfEachNewShape() throws {
+        try XCTSkipUnless(ConvPrecision.isBF16Supported, "no native bf16 on this CPU (AVX512_BF16 or AMX)")
+        let net = try YOLONetwork.load(Fixtures.path("trained-n-pose.pt"), task: "pose")
+        net.fuse()
+        XCTAssertEqual(net.setPrecision(.bfloat16), .bfloat16)
+        let caches = net.namedModules().compactMap { ($0.1 as? Conv2d)?.cache }
+        for (h, w) in [(480, 640), (640, 640), (480, 640)] {
+            _ = withNoGrad { net(Tensor(shape: [1, h, w, 3], repeating: 0.5)) }
+            XCTAssertEqual(caches.map(\.createdOnDemand).reduce(0, +), 0, "primitives created during the \(h)x\(w) forward")
+            XCTAssertEqual(net.setPrecision(.bfloat16), .bfloat16)
+        }
+        XCTAssertEqual(caches.flatMap(\.primitives).filter(\.isBF16).count, 63 * 2, "63 bf16 layers at two shapes")
+    }
+
     /// Both convolution layouts (`ConvLayoutPolicy`) give the reference's outputs on every CPU: NHWC everywhere, and
     /// the 3×3 convolutions on nChw8c copies (the default without AVX-512).
     func testBothConvolutionLayouts() throws {

@@ -22,12 +22,18 @@ extension YOLONetwork {
     public func setPrecision(_ precision: ConvPrecision) -> ConvPrecision {
         let effective: ConvPrecision = precision == .bfloat16 && ConvPrecision.isBF16Supported ? .bfloat16 : .float32
         let outputs = Set(head.outputConvolutions.map(ObjectIdentifier.init))
+        var changed = false
         for (_, m) in namedModules() {
             guard let conv = m as? Conv2d else { continue }
-            conv.cache.precision = outputs.contains(ObjectIdentifier(conv)) ? .float32 : effective
+            let want: ConvPrecision = outputs.contains(ObjectIdentifier(conv)) ? .float32 : effective
+            if conv.cache.precision != want {
+                conv.cache.precision = want
+                changed = true
+            }
         }
-        // The plan of primitives (and the next shape's prewarm) follows the precision: plan again.
-        resetInferencePlan()
+        // The plan of primitives (and the next shape's prewarm) follows the precision: plan again when it changed (a
+        // predictor per image, as `predict(_ image:)` makes, keeps the plan).
+        if changed { resetInferencePlan() }
         return effective
     }
 }

@@ -78,14 +78,16 @@ public final class YOLO {
     }
 
     /// Predicts every image and video frame of `source` (file, folder, glob, list file, URL), as
-    /// `model.predict(source, …)` does, and returns the results in order.
+    /// `model.predict(source, …)` does, and returns the results in order. `quantize: 16` runs the convolutions in bf16
+    /// where the CPU has native bf16 (`ConvPrecision(quantize:)`).
     public func predict(_ source: String, conf: Float = 0.25, iou: Float = 0.7, imgsz: [Int]? = nil, maxDet: Int = 300,
                         classes: [Int]? = nil, agnosticNMS: Bool = false, save: Bool = false, saveTxt: Bool = false,
                         saveConf: Bool = false, saveCrop: Bool = false, project: String? = nil, name: String? = nil,
-                        existOk: Bool = false, verbose: Bool = false) throws -> [Results] {
+                        existOk: Bool = false, verbose: Bool = false, quantize: Int? = nil) throws -> [Results] {
         try inference().predict(source, conf: conf, iou: iou, imgsz: imgsz, maxDet: maxDet, classes: classes,
                                 agnosticNMS: agnosticNMS, save: save, saveTxt: saveTxt, saveConf: saveConf,
-                                saveCrop: saveCrop, project: project, name: name, existOk: existOk, verbose: verbose)
+                                saveCrop: saveCrop, project: project, name: name, existOk: existOk, verbose: verbose,
+                                quantize: quantize)
     }
 
     /// The results of `source` as a lazy `AsyncSequence` (the reference's `model.predict(source, stream=True)`):
@@ -110,11 +112,12 @@ public final class YOLO {
     }
 
     /// Validates on a data YAML as `model.val(data: …)` does: without `imgsz` the checkpoint's training size is
-    /// used (else 640); prints the reference's table when `verbose`.
+    /// used (else 640); prints the reference's table when `verbose`; `quantize: 16` as in `predict`.
     public func val(data: String, imgsz: Int? = nil, batch: Int = 16, conf: Float = 0.001, iou: Float = 0.7,
                     split: String = "val", plots: Bool = false, saveJSON: Bool = false, saveDir: URL? = nil,
-                    verbose: Bool = true) throws -> PoseMetrics {
+                    verbose: Bool = true, quantize: Int? = nil) throws -> PoseMetrics {
         var o = ValOptions()
+        o.precision = ConvPrecision(quantize: quantize)
         o.imgsz = imgsz ?? backend.defaultImgsz?.first ?? 640
         o.batch = batch
         o.conf = conf

@@ -92,6 +92,25 @@ final class BF16InferenceTests: XCTestCase {
         }
     }
 
+    /// A batch computes each image as a batch of one does (bf16 activations of several images: conversions, concat,
+    /// split and upsample over the batch): the decoded outputs agree to float32 rounding.
+    func testBatchEqualsSingleImages() throws {
+        try XCTSkipUnless(ConvPrecision.isBF16Supported, "no native bf16 on this CPU (AVX512_BF16 or AMX)")
+        let net = try YOLONetwork.load(Fixtures.path("overfit-n-pose.pt"))
+        net.fuse()
+        net.setPrecision(.bfloat16)
+        var rng = SystemRandomNumberGenerator()
+        let count = 96 * 128 * 3
+        let images = (0..<3).map { _ in (0..<count).map { _ in Float.random(in: 0...1, using: &rng) } }
+        let batch = withNoGrad { net(Tensor(shape: [3, 96, 128, 3], values: images.flatMap { $0 })) }.toArray()
+        let per = batch.count / 3
+        for (i, image) in images.enumerated() {
+            let single = withNoGrad { net(Tensor(shape: [1, 96, 128, 3], values: image)) }.toArray()
+            let d = zip(single, batch[(i * per)..<((i + 1) * per)]).map { abs($0 - $1) / max(1, abs($0)) }.max() ?? 0
+            XCTAssertLessThanOrEqual(d, 1e-4, "image \(i): max relative difference \(d)")
+        }
+    }
+
     func testWithoutNativeBF16PredictionsAreFloat32() throws {
         try XCTSkipIf(ConvPrecision.isBF16Supported, "this CPU has native bf16; the other tests cover it")
         let f32 = try predict(.float32), bf16 = try predict(.bfloat16)

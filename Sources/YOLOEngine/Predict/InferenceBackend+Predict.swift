@@ -1,5 +1,6 @@
 import YOLOData
 import YOLOModel
+import YOLOTensor
 
 extension InferenceBackend {
     /// Ultralytics-style `model.predict(source, conf: …)`: predicts every image and video frame of `source`
@@ -9,8 +10,9 @@ extension InferenceBackend {
                         maxDet: Int = 300, classes: [Int]? = nil, agnosticNMS: Bool = false,
                         save: Bool = false, saveTxt: Bool = false, saveConf: Bool = false, saveCrop: Bool = false,
                         project: String? = nil, name: String? = nil, existOk: Bool = false,
-                        verbose: Bool = false) throws -> [Results] {
+                        verbose: Bool = false, quantize: Int? = nil) throws -> [Results] {
         var o = PredictOptions()
+        o.precision = ConvPrecision(quantize: quantize)
         o.conf = conf
         o.iou = iou
         o.imgsz = imgsz

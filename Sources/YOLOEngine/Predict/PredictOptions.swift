@@ -1,3 +1,4 @@
+import YOLOModel
 import YOLOTensor
 /// Predict arguments with Ultralytics' defaults (spec §6.1). `imgsz` nil means the checkpoint's training
 /// `imgsz`, else 640.
@@ -48,5 +49,21 @@ public struct PredictOptions: Sendable {
         o.agnostic = agnosticNMS
         o.maxDet = maxDet
         return o
+    }
+}
+
+extension ConvPrecision {
+    /// The arithmetic a `quantize` value asks predict and val for, as `quantize=` does on the command line: 16 runs bf16
+    /// where the CPU has native bf16, nil and 32 float32; anything else (8: INT8 is an export option) runs float32 and
+    /// says so.
+    public init(quantize: Int?) {
+        switch quantize {
+        case 16: self = .bfloat16
+        case nil, 32: self = .float32
+        case let q?:
+            Log.warning("'quantize=\(q)' has no effect here: predict and val run in float32 on a CPU, as Ultralytics does "
+                        + "(quantize=16 runs bf16 where the CPU has it)")
+            self = .float32
+        }
     }
 }

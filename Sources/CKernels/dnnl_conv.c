@@ -74,9 +74,7 @@ struct yk_conv {
     yk_wino *wino;
     /* the 1x1 kernel instead of a oneDNN primitive (blocked only; see try_conv1x1) */
     yk_c1 *c1;
-    /* bf16 (see use_bf16): src_md is bf16; an fp32 source (src_f32_md) is converted into scratch first */
-    int bf16;
-    dnnl_memory_desc_t src_f32_md;
+    /* bf16 (p.bf16, see try_bf16): src_md and dst_md are the bf16 ones; an fp32 source is converted into scratch */
 };
 
 #define CHECK(call, what) do { dnnl_status_t s_ = (call); if (s_ != dnnl_success) { \
@@ -115,8 +113,8 @@ static int init_desc(const yk_conv *c, dnnl_convolution_desc_t *cd, dnnl_prop_ki
    same kernels on nChw8c reach 50-65: 64->64 at 80x80 takes 6.9-7.2 ms in NHWC, 3.6-4.0 blocked, and the two
    reorders cost 0.2. 1x1 and small-channel 3x3 convolutions gain nothing or less than the reorders cost, and
    residual (post_add) convolutions would need a third reorder. With AVX-512 oneDNN picks brgconv, which is fast on
-   NHWC (except on Zen 4: is_amd_family_19h); training keeps NHWC for its backward primitives. YOLO_CONV_LAYOUT=nhwc turns this off and =blocked turns it on
-   whatever the CPU (for A/B runs); yk_conv_set_blocked_policy overrides both. */
+   NHWC (except on Zen 4: is_amd_family_19h); training keeps NHWC for its backward primitives. YOLO_CONV_LAYOUT=nhwc
+   turns this off and =blocked turns it on whatever the CPU (for A/B runs); yk_conv_set_blocked_policy overrides both. */
 static int g_blocked_policy = -1;  /* -1 not yet resolved; else a yk_conv_blocked_policy value */
 
 void yk_conv_set_blocked_policy(int policy) {
@@ -134,8 +132,8 @@ int yk_conv_blocked_policy(void) {
     return policy;
 }
 
-/* AMD family 19h (Zen 3 and Zen 4; Zen 3 has no AVX-512 anyway): Zen 4's AVX-512 runs on 256-bit units, so oneDNN's avx512_core fp32 kernels
-   are no faster than AVX2 code there, and the blocked layout with Winograd (AVX2) wins. Measured on a 2-core Zen 4
+/* AMD family 19h (Zen 3, which has no AVX-512 anyway, and Zen 4): Zen 4's AVX-512 runs on 256-bit units, so oneDNN's
+   avx512_core fp32 kernels are no faster than AVX2 code there, and the blocked layout with Winograd (AVX2) wins. Measured on a 2-core Zen 4
    (yolo-bench --layouts, 640, 30 interleaved runs): NHWC brgconv:avx512_core 56.1 ms (n) / 159.3 (s), blocked + Winograd
    43.3 / 118.4 (0.77 / 0.74). Intel's AVX-512 server cores have two 512-bit FMA units (and Zen 5 full-width ones):
    brgconv stays their default (not measured against this kernel). */
@@ -284,9 +282,17 @@ static int try_winograd(yk_conv *c) {
     return -1;
 }
 
+/* Resolved once: every bf16 layer's call asks. */
+static int g_bf16_supported = -1;
+
 int yk_conv_bf16_supported(void) {
-    int isa = (int)dnnl_get_effective_cpu_isa();
-    return (isa & dnnl_cpu_isa_avx512_core_bf16) == dnnl_cpu_isa_avx512_core_bf16;
+    int supported = __atomic_load_n(&g_bf16_supported, __ATOMIC_RELAXED);
+    if (supported < 0) {
+        int isa = (int)dnnl_get_effective_cpu_isa();
+        supported = (isa & dnnl_cpu_isa_avx512_core_bf16) == dnnl_cpu_isa_avx512_core_bf16;
+        __atomic_store_n(&g_bf16_supported, supported, __ATOMIC_RELAXED);
+    }
+    return supported;
 }
 
 /* The bf16 primitive: bf16 NHWC source and weights (format any), fp32 bias, the result in bf16 or fp32 NHWC, the same
@@ -315,11 +321,9 @@ static int try_bf16(yk_conv *c, const dnnl_dims_t sd, const dnnl_dims_t dd, cons
         dnnl_primitive_desc_destroy(pd);
         return -1;
     }
-    c->src_f32_md = c->src_md;
     c->src_md = src;
     c->dst_md = dst;
     c->pd = pd;
-    c->bf16 = 1;
     return 0;
 }
 
@@ -416,8 +420,8 @@ int yk_conv_is_blocked(const yk_conv *c) { return c->blocked; }
 int yk_conv_dst_blocked(const yk_conv *c) { return c->blocked && c->p.dst_blocked; }
 int yk_conv_is_winograd(const yk_conv *c) { return c->wino != NULL; }
 int yk_conv_is_conv1x1(const yk_conv *c) { return c->c1 != NULL; }
-int yk_conv_is_bf16(const yk_conv *c) { return c->bf16; }
-int yk_conv_dst_bf16(const yk_conv *c) { return c->bf16 && c->p.dst_bf16; }
+int yk_conv_is_bf16(const yk_conv *c) { return c->p.bf16; }
+int yk_conv_dst_bf16(const yk_conv *c) { return c->p.dst_bf16; }
 
 /* Reorders between two layouts of the same weights. */
 static int reorder(const dnnl_memory_desc_t *from_md, const void *from, const dnnl_memory_desc_t *to_md, void *to) {
@@ -574,9 +578,9 @@ static int forward_bf16(yk_conv *c, const void *src, int src_layout, const float
 
 int yk_conv_forward_layout(yk_conv *c, const void *src, int src_layout, const float *bias, const void *residual,
                            void *dst) {
-    if (src_layout != YK_SRC_NHWC && src_layout != (c->blocked ? YK_SRC_NCHW8C : c->bf16 ? YK_SRC_BF16 : -1)) return -1;
+    if (src_layout != YK_SRC_NHWC && src_layout != (c->blocked ? YK_SRC_NCHW8C : c->p.bf16 ? YK_SRC_BF16 : -1)) return -1;
     if (c->blocked) return forward_blocked(c, src, src_layout == YK_SRC_NCHW8C, bias, residual, dst);
-    if (c->bf16) return forward_bf16(c, src, src_layout, bias, residual, dst);
+    if (c->p.bf16) return forward_bf16(c, src, src_layout, bias, residual, dst);
     return run_conv(c, &c->src_md, src, bias, residual, &c->dst_md, dst);
 }
 

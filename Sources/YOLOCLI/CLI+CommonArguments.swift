@@ -33,7 +33,7 @@ extension CLI {
         }
         // quantize=16 runs bf16 where the CPU has it (predict/val say so once); 32 is the default arithmetic.
         if let q = cfg.string("quantize"), !["16", "32"].contains(q) {
-            Log.warning("'quantize=\(q)' has no effect here: \(cfg.mode) runs in float32 on a CPU, as Ultralytics does (INT8 and mixed schemes are export options; quantize=16 runs bf16 where the CPU has it)")
+            Log.warning(ConvPrecision.ignoredQuantize(q, mode: cfg.mode))
         }
         if cfg.bool("dnn") {
             Log.warning("'dnn=True' (OpenCV DNN for ONNX models in Ultralytics) is not used: this build runs ONNX models on its own tensor core")

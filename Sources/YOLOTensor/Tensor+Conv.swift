@@ -49,36 +49,23 @@ extension Tensor {
         // outputs in bf16 inference).
         let blocked = blockedOutput && !bf16 && x.layout != .bf16 && !recording && groups == 1 && c >= 8
             && ConvLayoutPolicy.blocksActivations
+        let key = ConvCache.Key(geometry: g, bias: bias != nil, post: post, training: recording, blockedOutput: blocked,
+                                bf16: bf16, bf16Output: bf16Output)
         if cache.isPlanning {
-            cache.record(g, bias: bias != nil, post: post, training: recording, blockedOutput: blocked, bf16: bf16,
-                         bf16Output: bf16Output)
-            return blocked ? Tensor(blockedShape: outShape, zeroed: true)
-                : bf16Output ? Tensor(bf16Shape: outShape, zeroed: true) : Tensor(shape: outShape, repeating: 0)
+            cache.record(key)
+            return Tensor(uninitializedShape: outShape, layout: blocked ? .nChw8c : bf16Output ? .bf16 : .nhwc,
+                          zeroed: true)
         }
-        let kernel = cache.kernel(g, bias: bias != nil, post: post, training: recording, blockedOutput: blocked,
-                                  bf16: bf16, bf16Output: bf16Output)
+        let kernel = cache.kernel(key)
         cache.prepare(kernel, weight: weight)
-        let leavesBlocked = kernel.leavesBlocked, leavesBF16 = kernel.leavesBF16
-        let y = leavesBlocked ? Tensor(blockedShape: outShape)
-            : leavesBF16 ? Tensor(bf16Shape: outShape) : Tensor(uninitializedShape: outShape)
+        let out = kernel.resultLayout
+        let y = Tensor(uninitializedShape: outShape, layout: out)
         // The residual first: reading it as NHWC may convert it in place, and it may be x itself.
-        let res = residual.map { leavesBlocked ? $0.toBlocked() : leavesBF16 ? $0.toBF16() : $0 }
-        let resPointer: UnsafeRawPointer? = res.map {
-            leavesBlocked ? UnsafeRawPointer($0.blockedPointer)
-                : leavesBF16 ? UnsafeRawPointer($0.bf16Pointer) : UnsafeRawPointer($0.pointer)
-        }
-        let layout: ConvKernel.SourceLayout = kernel.isBlocked && x.layout == .nChw8c ? .nChw8c
-            : kernel.isBF16 && x.layout == .bf16 ? .bf16 : .nhwc
-        let src: UnsafeRawPointer = switch layout {
-        case .nChw8c: UnsafeRawPointer(x.blockedPointer)
-        case .bf16: UnsafeRawPointer(x.bf16Pointer)
-        case .nhwc: UnsafeRawPointer(x.pointer)
-        }
-        let dst: UnsafeMutableRawPointer = leavesBlocked ? UnsafeMutableRawPointer(y.blockedPointer)
-            : leavesBF16 ? UnsafeMutableRawPointer(y.bf16Pointer) : UnsafeMutableRawPointer(y.pointer)
+        let res = residual.map { $0.converted(to: out) }
+        let layout = kernel.sourceLayout(for: x.layout)
         withExtendedLifetime(res) {
-            kernel.forward(src: src, layout: layout, bias: bias.map { UnsafePointer($0.pointer) }, residual: resPointer,
-                           dst: dst)
+            kernel.forward(src: x.rawPointer(layout), layout: layout, bias: bias.map { UnsafePointer($0.pointer) },
+                           residual: res.map { UnsafeRawPointer($0.rawPointer(out)) }, dst: y.rawPointer(out))
         }
         return y.recording("conv2d", [x, weight] + (bias.map { [$0] } ?? [])) { gy in
             let dx = x.requiresGrad ? Tensor(uninitializedShape: x.shape) : nil

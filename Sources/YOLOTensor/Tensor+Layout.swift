@@ -80,6 +80,35 @@ extension Tensor {
         return y
     }
 
+    /// An uninitialized tensor of the logical NHWC `shape` arranged as `layout` (zeros when `zeroed`).
+    convenience init(uninitializedShape shape: [Int], layout: TensorLayout, zeroed: Bool = false) {
+        switch layout {
+        case .nhwc:
+            self.init(uninitializedShape: shape)
+            if zeroed { storage.pointer.initialize(repeating: 0, count: storage.count) }
+        case .nChw8c: self.init(blockedShape: shape, zeroed: zeroed)
+        case .bf16: self.init(bf16Shape: shape, zeroed: zeroed)
+        }
+    }
+
+    /// This tensor arranged as `layout` (itself when it already is; no autograd; `.nhwc` converts in place as `pointer`).
+    func converted(to layout: TensorLayout) -> Tensor {
+        switch layout {
+        case .nhwc:
+            materializeNHWC()
+            return self
+        case .nChw8c: return toBlocked()
+        case .bf16: return toBF16()
+        }
+    }
+
+    /// The storage, which must be arranged as `layout` (`.nhwc` converts first, as `pointer` does).
+    func rawPointer(_ layout: TensorLayout) -> UnsafeMutableRawPointer {
+        if layout == .nhwc { return UnsafeMutableRawPointer(pointer) }
+        precondition(self.layout == layout, "rawPointer: tensor \(shape) is \(self.layout), not \(layout)")
+        return UnsafeMutableRawPointer(storage.pointer)
+    }
+
     /// Whether a bf16 tensor's channel rows can be handled as rows of `C / 2` floats (C even): concat, slice and
     /// upsample then move the bf16 values with the float copy kernels.
     var bf16PairsChannels: Bool { layout == .bf16 && (shape.last ?? 0) % 2 == 0 }

@@ -61,9 +61,14 @@ extension ConvPrecision {
         case 16: self = .bfloat16
         case nil, 32: self = .float32
         case let q?:
-            Log.warning("'quantize=\(q)' has no effect here: predict and val run in float32 on a CPU, as Ultralytics does "
-                        + "(quantize=16 runs bf16 where the CPU has it)")
+            Log.warning(Self.ignoredQuantize(String(q), mode: "inference"))
             self = .float32
         }
+    }
+
+    /// The warning for a `quantize` value predict and val do not apply (CLI and Swift API alike).
+    public static func ignoredQuantize(_ value: String, mode: String) -> String {
+        "'quantize=\(value)' has no effect here: \(mode) runs in float32 on a CPU, as Ultralytics does (INT8 and mixed "
+            + "schemes are export options; quantize=16 runs bf16 where the CPU has it)"
     }
 }

@@ -16,9 +16,7 @@ public enum ConvPrecision: Sendable {
 
     /// What runs bf16 here: "AMX" (`avx512_core_amx`), "AVX512_BF16", or "none".
     public static var bf16Hardware: String {
-        let amx: Int32 = 0x3e7  // dnnl_cpu_isa_avx512_core_amx
-        if yk_dnnl_effective_isa() & amx == amx { return "AMX" }
-        return isBF16Supported ? "AVX512_BF16" : "none"
+        OneDNNInfo.isa.hasPrefix("avx512_core_amx") ? "AMX" : isBF16Supported ? "AVX512_BF16" : "none"
     }
 }
 

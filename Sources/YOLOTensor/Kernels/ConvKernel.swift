@@ -36,15 +36,20 @@ public final class ConvKernel: @unchecked Sendable {
 
     public convenience init(geometry g: ConvGeometry, hasBias: Bool, postOps: ConvPostOps, training: Bool = false,
                             blockedOutput: Bool = false, precision: ConvPrecision = .float32, bf16Output: Bool = false) {
-        var p = ConvKernel.params(g, hasBias: hasBias, postOps: postOps, training: training, blockedOutput: blockedOutput,
-                                  precision: precision, bf16Output: bf16Output)
+        self.init(key: ConvCache.Key(geometry: g, bias: hasBias, post: postOps, training: training,
+                                     blockedOutput: blockedOutput, bf16: precision == .bfloat16, bf16Output: bf16Output))
+    }
+
+    /// Creates the primitive `key` describes (a reference implementation is refused).
+    convenience init(key: ConvCache.Key) {
+        var p = key.params
         var err = [CChar](repeating: 0, count: 256)
         guard let h = yk_conv_create(&p, &err, Int32(err.count)) else {
-            preconditionFailure("conv2d: cannot create oneDNN primitive for \(g): \(String(cString: err))")
+            preconditionFailure("conv2d: cannot create oneDNN primitive for \(key.geometry): \(String(cString: err))")
         }
-        self.init(handle: h, geometry: g, hasBias: hasBias, postOps: postOps)
+        self.init(handle: h, geometry: key.geometry, hasBias: key.bias, postOps: key.post)
         precondition(!implementation.hasPrefix("ref"),
-                     "conv2d: oneDNN fell back to the reference implementation for \(g)")
+                     "conv2d: oneDNN fell back to the reference implementation for \(key.geometry)")
     }
 
     init(handle h: OpaquePointer, geometry g: ConvGeometry, hasBias: Bool, postOps: ConvPostOps) {
@@ -82,16 +87,27 @@ public final class ConvKernel: @unchecked Sendable {
     /// Whether the result (and a residual) is `nChw8c` (asked for with `blockedOutput`, and available).
     public var leavesBlocked: Bool { yk_conv_dst_blocked(handle) != 0 }
 
-    /// The source layouts `forward` takes besides float32 NHWC.
-    enum SourceLayout: Int32 {
-        case nhwc = 0, nChw8c = 1, bf16 = 2
+    /// The layout of the result (and a residual): `.nChw8c` when `leavesBlocked`, `.bf16` when `leavesBF16`.
+    var resultLayout: TensorLayout { leavesBlocked ? .nChw8c : leavesBF16 ? .bf16 : .nhwc }
+
+    /// The layout this primitive takes a source of `layout` in: as it is when the primitive reads it (`.nChw8c` for a
+    /// blocked one, `.bf16` for a bf16 one), else float32 NHWC (a bf16 primitive converts that itself).
+    func sourceLayout(for layout: TensorLayout) -> TensorLayout {
+        switch layout {
+        case .nChw8c where isBlocked, .bf16 where isBF16: return layout
+        default: return .nhwc
+        }
     }
 
-    /// Runs the primitive; a `.nChw8c` source only when `isBlocked`, `.bf16` only when `isBF16`; dst and residual as
-    /// `leavesBlocked` / `leavesBF16` say.
-    func forward(src: UnsafeRawPointer, layout: SourceLayout = .nhwc, bias: UnsafePointer<Float>?,
+    /// Runs the primitive on a source in `sourceLayout(for:)`'s layout; dst and residual in `resultLayout`.
+    func forward(src: UnsafeRawPointer, layout: TensorLayout = .nhwc, bias: UnsafePointer<Float>?,
                  residual: UnsafeRawPointer?, dst: UnsafeMutableRawPointer) {
-        let rc = yk_conv_forward_layout(handle, src, layout.rawValue, bias, residual, dst)
+        let code: Int32 = switch layout {
+        case .nhwc: Int32(YK_SRC_NHWC)
+        case .nChw8c: Int32(YK_SRC_NCHW8C)
+        case .bf16: Int32(YK_SRC_BF16)
+        }
+        let rc = yk_conv_forward_layout(handle, src, code, bias, residual, dst)
         precondition(rc == 0, "conv2d: oneDNN execution failed for \(geometry)")
     }
 
@@ -140,21 +156,13 @@ public final class ConvCache: @unchecked Sendable {
         return try body()
     }
 
-    func record(_ g: ConvGeometry, bias: Bool, post: ConvPostOps, training: Bool, blockedOutput: Bool,
-                bf16: Bool = false, bf16Output: Bool = false) {
-        lastKey = Key(geometry: g, bias: bias, post: post, training: training, blockedOutput: blockedOutput,
-                      bf16: bf16, bf16Output: bf16Output)
-    }
+    func record(_ key: Key) { lastKey = key }
 
-    func kernel(_ g: ConvGeometry, bias: Bool, post: ConvPostOps, training: Bool, blockedOutput: Bool,
-                bf16: Bool = false, bf16Output: Bool = false) -> ConvKernel {
-        let key = Key(geometry: g, bias: bias, post: post, training: training, blockedOutput: blockedOutput,
-                      bf16: bf16, bf16Output: bf16Output)
+    func kernel(_ key: Key) -> ConvKernel {
         lastKey = key
         if let k = kernels[key] { return k }
         createdOnDemand += 1
-        let k = ConvKernel(geometry: g, hasBias: bias, postOps: post, training: training, blockedOutput: blockedOutput,
-                           precision: bf16 ? .bfloat16 : .float32, bf16Output: bf16Output)
+        let k = ConvKernel(key: key)
         kernels[key] = k
         return k
     }
@@ -202,11 +210,7 @@ public final class ConvCache: @unchecked Sendable {
             if cache.kernels[key] == nil { wanted.append((cache, key)) }
         }
         guard !wanted.isEmpty else { return }
-        let params = wanted.map {
-            ConvKernel.params($0.1.geometry, hasBias: $0.1.bias, postOps: $0.1.post, training: false,
-                              blockedOutput: $0.1.blockedOutput, precision: $0.1.bf16 ? .bfloat16 : .float32,
-                              bf16Output: $0.1.bf16Output)
-        }
+        let params = wanted.map(\.1.params)
         var handles = [OpaquePointer?](repeating: nil, count: params.count)
         params.withUnsafeBufferPointer { p in
             handles.withUnsafeMutableBufferPointer { h in
@@ -225,5 +229,13 @@ public final class ConvCache: @unchecked Sendable {
     private static func scaled(_ value: Int, _ old: Int, _ new: Int) -> Int? {
         let (p, overflow) = value.multipliedReportingOverflow(by: new)
         return !overflow && p % old == 0 ? p / old : nil
+    }
+}
+
+extension ConvCache.Key {
+    /// The primitive description for `yk_conv_create`.
+    var params: yk_conv_params {
+        ConvKernel.params(geometry, hasBias: bias, postOps: post, training: training, blockedOutput: blockedOutput,
+                          precision: bf16 ? .bfloat16 : .float32, bf16Output: bf16Output)
     }
 }

@@ -79,6 +79,7 @@ struct c1_job {
     const float *src, *bias, *residual;
     float *dst;
     int64_t hw, chunks_per_image;
+    int groups, pairs_per_group;  /* output block pairs split into groups: item = (image, pixel chunk, group) */
     int failed;
 };
 
@@ -103,10 +104,14 @@ YK_AVX2 static void c1_items(void *arg, int64_t i0, int64_t i1, int thread) {
     float *tail = yk_thread_scratch(2, (size_t)c->cb * 6 * 8 * sizeof(float));
     if (!tail) { __atomic_store_n(&job->failed, 1, __ATOMIC_RELAXED); return; }
     for (int64_t item = i0; item < i1; item++) {
-        int64_t n = item / job->chunks_per_image, p0 = (item % job->chunks_per_image) * YK_C1_CHUNK;
+        int group = (int)(item % job->groups);
+        int64_t pc = item / job->groups;
+        int64_t n = pc / job->chunks_per_image, p0 = (pc % job->chunks_per_image) * YK_C1_CHUNK;
+        int k0 = group * job->pairs_per_group * 2, k1 = k0 + job->pairs_per_group * 2;
+        if (k1 > c->ob) k1 = c->ob;
         int64_t p1 = p0 + YK_C1_CHUNK < hw ? p0 + YK_C1_CHUNK : hw;
         const float *src = job->src + (size_t)n * c->cb * hw * 8;
-        for (int k = 0; k < c->ob; k += 2) {
+        for (int k = k0; k < k1; k += 2) {
             int pair = k + 1 < c->ob;
             const float *w0 = c->w + (size_t)k * cin * 8, *w1 = pair ? w0 + (size_t)cin * 8 : w0;
             __m256 b0 = _mm256_load_ps(job->bias + k * 8), b1 = _mm256_load_ps(job->bias + (k + pair) * 8);
@@ -137,8 +142,15 @@ int yk_c1_forward(const yk_c1 *c, const float *src, const float *bias, const flo
     if (c->p.has_bias && bias) memcpy(padded, bias, (size_t)c->p.oc * sizeof(float));
     int64_t hw = (int64_t)c->p.ih * c->p.iw;
     struct c1_job job = {c, src, padded, c->p.post_add ? residual : NULL, dst, hw,
-                         (hw + YK_C1_CHUNK - 1) / YK_C1_CHUNK, 0};
+                         (hw + YK_C1_CHUNK - 1) / YK_C1_CHUNK, 1, (c->ob + 1) / 2, 0};
+    int threads = omp_get_max_threads();
     int64_t items = (int64_t)c->p.n * job.chunks_per_image;
-    yk_parallel(items, omp_get_max_threads(), c1_items, &job);
+    /* few pixel chunks (small maps) leave a thread idle for up to a chunk: split the output blocks too */
+    int pairs = (c->ob + 1) / 2;
+    while (threads > 1 && items * job.groups < 16 * (int64_t)threads && job.groups * 2 <= pairs) job.groups *= 2;
+    job.pairs_per_group = (pairs + job.groups - 1) / job.groups;
+    job.groups = (pairs + job.pairs_per_group - 1) / job.pairs_per_group;
+    items *= job.groups;
+    yk_parallel(items, threads, c1_items, &job);
     return job.failed ? -1 : 0;
 }

@@ -1,5 +1,6 @@
 /* Max pooling and nearest upsampling on NHWC buffers. */
 #include "ckernels.h"
+#include "parallel.h"
 #include <math.h>
 #include <string.h>
 
@@ -71,14 +72,38 @@ YK_CLONES void yk_maxpool(const float *x, float *y, int64_t n, int64_t h, int64_
     }
 }
 
-void yk_upsample_nearest(const float *x, float *y, int64_t n, int64_t h, int64_t w, int64_t c, int f) {
-    int64_t ow = w * f;
-    for (int64_t b = 0; b < n; b++)
-        for (int64_t iy = 0; iy < h; iy++) {
-            float *row = y + ((b * h + iy) * f * ow) * c;
-            const float *in = x + (b * h + iy) * w * c;
+struct up_job {
+    const float *x;
+    float *y;
+    int64_t h, w, c;
+    int f;
+};
+
+/* Input rows [r0, r1) of every image (row r = image r / h, row r % h): each pixel repeated f times along the row,
+   the row repeated f times. Eight channels (a block of the blocked layout, or an 8-channel image) move as one vector. */
+YK_CLONES static void upsample_rows(void *arg, int64_t r0, int64_t r1, int thread) {
+    (void)thread;
+    const struct up_job *j = arg;
+    const int64_t w = j->w, c = j->c, ow = w * j->f;
+    const int f = j->f;
+    for (int64_t r = r0; r < r1; r++) {
+        float *row = j->y + r * f * ow * c;
+        const float *in = j->x + r * w * c;
+        if (c == 8) {
+            for (int64_t ix = 0; ix < w; ix++)
+                for (int fx = 0; fx < f; fx++)
+                    for (int k = 0; k < 8; k++) row[(ix * f + fx) * 8 + k] = in[ix * 8 + k];
+        } else {
             for (int64_t ix = 0; ix < w; ix++)
                 for (int fx = 0; fx < f; fx++) memcpy(row + (ix * f + fx) * c, in + ix * c, (size_t)c * sizeof(float));
-            for (int fy = 1; fy < f; fy++) memcpy(row + fy * ow * c, row, (size_t)(ow * c) * sizeof(float));
         }
+        for (int fy = 1; fy < f; fy++) memcpy(row + fy * ow * c, row, (size_t)(ow * c) * sizeof(float));
+    }
+}
+
+void yk_upsample_nearest(const float *x, float *y, int64_t n, int64_t h, int64_t w, int64_t c, int f) {
+    struct up_job job = {x, y, h, w, c, f};
+    int64_t out_floats = n * h * w * c * f * f;
+    /* threads from 256 KB of output: below that the team's wake-up costs more than the copy */
+    yk_parallel(n * h, out_floats >= (64 << 10) ? omp_get_max_threads() : 1, upsample_rows, &job);
 }

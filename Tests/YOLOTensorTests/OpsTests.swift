@@ -72,6 +72,23 @@ final class OpsTests: XCTestCase {
         XCTAssertEqual(z.upsampleNearest(1).toArray(), zv)
     }
 
+    /// Large enough to be split over threads (from 64k output values), NHWC (any channel count) and blocked (eight
+    /// channels per vector), against the index rule.
+    func testUpsampleNearestThreadedAndBlocked() {
+        var rng = TestRNG(4)
+        let (n, h, w, c) = (2, 20, 24, 40)
+        let z = randomTensor([n, h, w, c], &rng), zv = z.toArray()
+        for (label, y) in [("NHWC", z.upsampleNearest(2)), ("blocked", withNoGrad { z.toBlocked().upsampleNearest(2) })] {
+            XCTAssertEqual(y.shape, [n, 2 * h, 2 * w, c], label)
+            let yv = y.toArray()
+            var wrong = 0
+            for b in 0..<n { for oy in 0..<(2 * h) { for ox in 0..<(2 * w) { for ch in 0..<c {
+                if yv[((b * 2 * h + oy) * 2 * w + ox) * c + ch] != zv[((b * h + oy / 2) * w + ox / 2) * c + ch] { wrong += 1 }
+            } } } }
+            XCTAssertEqual(wrong, 0, label)
+        }
+    }
+
     func testConcatSplitRoundTrip() {
         var rng = TestRNG(4)
         let a = randomTensor([2, 3, 4, 5], &rng), b = randomTensor([2, 3, 4, 1], &rng), c = randomTensor([2, 3, 4, 7], &rng)

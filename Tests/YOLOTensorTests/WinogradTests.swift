@@ -51,6 +51,9 @@ final class WinogradTests: ConvSettingsTestCase {
         Case(name: "13→16 7x9, padded input channels", input: [1, 7, 9, 13], weight: [16, 13, 3, 3]),
         Case(name: "51→51 10x10, the head's keypoint geometry", input: [1, 10, 10, 51], weight: [51, 51, 3, 3],
              residual: true),
+        // 25 tiles: chunks of 6 leave a thread idle, so the output block pairs are split over the threads as well.
+        Case(name: "64→64 20x20, output blocks split across threads", input: [1, 20, 20, 64], weight: [64, 64, 3, 3],
+             blockedSource: true, residual: true),
     ]
 
     func testWinogradMatchesDirectConvolution() {

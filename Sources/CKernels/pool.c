@@ -40,14 +40,30 @@ YK_CLONES static void maxpool_s1(const float *restrict x, float *restrict y, int
     }
 }
 
+struct pool_job {
+    const float *x;
+    float *y;
+    int64_t h, w, c, oh, ow;
+    int k, p, failed;
+};
+
+/* Images [b0, b1) of a stride-1 pool, each thread with its own row-pass buffer. */
+static void maxpool_s1_images(void *arg, int64_t b0, int64_t b1, int thread) {
+    (void)thread;
+    struct pool_job *j = arg;
+    float *tmp = yk_thread_scratch(2, (size_t)(j->h * j->ow * j->c) * sizeof(float));
+    if (!tmp) { __atomic_store_n(&j->failed, 1, __ATOMIC_RELAXED); return; }
+    maxpool_s1(j->x + b0 * j->h * j->w * j->c, j->y + b0 * j->oh * j->ow * j->c, b1 - b0, j->h, j->w, j->c, j->k, j->p,
+               j->oh, j->ow, tmp);
+}
+
 YK_CLONES void yk_maxpool(const float *x, float *y, int64_t n, int64_t h, int64_t w, int64_t c,
                           int k, int s, int p, int64_t oh, int64_t ow) {
     if (s == 1 && oh == h + 2 * p - k + 1 && ow == w + 2 * p - k + 1) {
-        float *tmp = yk_thread_scratch(2, (size_t)(h * ow * c) * sizeof(float));
-        if (tmp) {
-            maxpool_s1(x, y, n, h, w, c, k, p, oh, ow, tmp);
-            return;
-        }
+        /* images (blocks of 8 channels in the blocked layout) over the threads from 16k values (SPPF at 20x20: 51k) */
+        struct pool_job job = {x, y, h, w, c, oh, ow, k, p, 0};
+        yk_parallel(n, n * oh * ow * c >= (16 << 10) ? omp_get_max_threads() : 1, maxpool_s1_images, &job);
+        if (!job.failed) return;
     }
     for (int64_t b = 0; b < n; b++) {
         const float *xb = x + b * h * w * c;

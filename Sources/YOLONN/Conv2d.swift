@@ -31,10 +31,16 @@ public final class Conv2d: Module {
 
     /// Convolution with optional fused SiLU and residual add. Inference results may be blocked (`nChw8c`, see
     /// `ConvLayoutPolicy`) unless `blockedOutput` is false; `Tensor.pointer` reads them as NHWC.
-    public func callAsFunction(_ x: Tensor, silu: Bool = false, residual: Tensor? = nil, blockedOutput: Bool = true) -> Tensor {
+    public func callAsFunction(_ x: Tensor, silu: Bool = false, residual: Tensor? = nil, blockedOutput: Bool = true,
+                               into destination: Tensor? = nil) -> Tensor {
         Tensor.conv2d(x, weight: weight, bias: bias, stride: (stride, stride), padding: (padding, padding),
                       dilation: (dilation, dilation), groups: groups, silu: silu, residual: residual,
-                      blockedOutput: blockedOutput, cache: cache)
+                      blockedOutput: blockedOutput, into: destination, cache: cache)
+    }
+
+    /// Whether this layer's result for `x` comes back blocked (`nChw8c`).
+    public func givesBlocked(_ x: Tensor) -> Bool {
+        Tensor.conv2dGivesBlocked(x, weight: weight, groups: groups, cache: cache)
     }
 
     /// Folds a per-output-channel affine map `y = a·conv(x) + b` into the weights and bias.

@@ -74,11 +74,12 @@ extension Tensor {
         return y
     }
 
-    /// A channel slice of a blocked tensor as block copies, when it starts on a block and fills whole blocks or
-    /// reaches the last channel (whose padding is zero). Nil otherwise.
+    /// A channel slice of a blocked tensor as block copies (a window on the same memory at batch 1), when it starts on
+    /// a block and fills whole blocks or reaches the last channel (whose padding is zero). Nil otherwise.
     func sliceBlocked(_ start: Int, _ width: Int) -> Tensor? {
         guard layout == .nChw8c, !Tensor.needsGrad([self]), start % 8 == 0,
               width % 8 == 0 || start + width == shape[3] else { return nil }
+        if let window = blockedChannelWindow(start, width) { return window }  // batch 1: no copy
         let y = Tensor(blockedShape: [shape[0], shape[1], shape[2], width])
         yk_copy_blocks(blockedPointer, Int64(channelBlocks), Int64(start / 8), y.blockedPointer, Int64(y.channelBlocks),
                        0, Int64(y.channelBlocks), Int64(shape[0]), Int64(shape[1] * shape[2]))

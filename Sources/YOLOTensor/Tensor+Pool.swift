@@ -1,16 +1,24 @@
 import CKernels
 
 extension Tensor {
-    /// Max pooling over an NHWC tensor (padding counts as −∞, floor mode).
-    public func maxPool2d(kernel: Int, stride: Int, padding: Int) -> Tensor {
+    /// Max pooling over an NHWC tensor (padding counts as −∞, floor mode). With a `destination` (of the output's shape,
+    /// e.g. a `blockedChannelWindow` of a concatenation) the result is written there and returned (no autograd).
+    public func maxPool2d(kernel: Int, stride: Int, padding: Int, into destination: Tensor? = nil) -> Tensor {
         precondition(rank == 4, "maxPool2d: input \(shape) must be NHWC")
         let (n, h, w, c) = (shape[0], shape[1], shape[2], shape[3])
         let oh = (h + 2 * padding - kernel) / stride + 1, ow = (w + 2 * padding - kernel) / stride + 1
+        if let destination {
+            precondition(destination.shape == [n, oh, ow, c], "maxPool2d: destination \(destination.shape) for output \([n, oh, ow, c])")
+            guard layout == .nChw8c, destination.layout == .nChw8c, !Tensor.needsGrad([self]) else {
+                return destination.overwrite(with: maxPool2d(kernel: kernel, stride: stride, padding: padding))
+            }
+        }
         if layout == .nChw8c && !Tensor.needsGrad([self]) {
             // Each block of 8 channels is an NHWC image of 8 channels.
-            let y = Tensor(blockedShape: [n, oh, ow, c])
+            let y = destination ?? Tensor(blockedShape: [n, oh, ow, c])
             yk_maxpool(blockedPointer, y.blockedPointer, Int64(n * channelBlocks), Int64(h), Int64(w), 8, Int32(kernel),
                        Int32(stride), Int32(padding), Int64(oh), Int64(ow))
+            destination?.markModified()
             return y
         }
         let y = Tensor(uninitializedShape: [n, oh, ow, c])

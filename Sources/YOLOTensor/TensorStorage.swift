@@ -11,18 +11,32 @@ public final class TensorStorage: @unchecked Sendable {
     /// Floats the buffer can hold (at least `count`: the pool may hand out a slightly larger buffer).
     let capacity: Int
 
+    /// The storage this one is a window of (kept alive by it), or nil when it owns its buffer.
+    private let parent: TensorStorage?
+
     /// Uninitialized storage of `count` floats.
     public init(count: Int) {
         self.count = count
         (pointer, capacity) = BufferPool.shared.take(count)
+        parent = nil
         if TensorStorage.poison { pointer.initialize(repeating: .nan, count: count) }
+    }
+
+    /// Floats `[offset, offset + count)` of `parent`, shared: writes through either are seen by both.
+    init(window parent: TensorStorage, offset: Int, count: Int) {
+        precondition(offset >= 0 && count >= 0 && offset + count <= parent.count,
+                     "tensor storage window: [\(offset), \(offset + count)) of \(parent.count) floats")
+        self.parent = parent
+        self.count = count
+        pointer = parent.pointer + offset
+        capacity = count
     }
 
     /// `YOLO_POISON_TENSORS=1` fills every new buffer with NaN, so a read of memory no op has written shows up
     /// as NaN in the results (a debugging aid; off by default).
     static let poison = ProcessInfo.processInfo.environment["YOLO_POISON_TENSORS"] == "1"
 
-    deinit { BufferPool.shared.give(pointer, capacity) }
+    deinit { if parent == nil { BufferPool.shared.give(pointer, capacity) } }
 }
 
 /// Free lists of aligned buffers keyed by capacity (in floats).

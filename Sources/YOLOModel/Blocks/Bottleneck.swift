@@ -17,8 +17,9 @@ public final class Bottleneck: Module, GraphLayer {
 
     public override var namedChildren: [(String, Module)] { [("cv1", cv1), ("cv2", cv2)] }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor {
-        cv2(cv1(x), residual: add ? x : nil)
+    /// Forward, written into `destination` when one is given (see `Tensor.conv2d(into:)`).
+    public func callAsFunction(_ x: Tensor, into destination: Tensor? = nil) -> Tensor {
+        cv2(cv1(x), residual: add ? x : nil, into: destination)
     }
 
     public func forward(_ inputs: [Tensor]) -> Tensor { self(inputs[0]) }

@@ -23,12 +23,17 @@ public final class ConvBlock: Module {
     /// Whether the BN has been folded into the convolution.
     public var isFused: Bool { bn == nil }
 
-    /// Forward; `residual` (shaped like the output) is added after the activation.
-    public func callAsFunction(_ x: Tensor, residual: Tensor? = nil) -> Tensor {
-        guard let bn else { return conv(x, silu: act, residual: residual) }
+    /// Forward; `residual` (shaped like the output) is added after the activation. With a `destination` the result is
+    /// written there (see `Tensor.conv2d(into:)`).
+    public func callAsFunction(_ x: Tensor, residual: Tensor? = nil, into destination: Tensor? = nil) -> Tensor {
+        guard let bn else { return conv(x, silu: act, residual: residual, into: destination) }
         let y = bn(conv(x, blockedOutput: false), silu: act)  // the batch norm reads NHWC
-        return residual.map { y.adding($0) } ?? y
+        let out = residual.map { y.adding($0) } ?? y
+        return destination.map { $0.overwrite(with: out) } ?? out
     }
+
+    /// Whether the result for `x` comes back blocked (`nChw8c`): fused, where the convolution gives it.
+    public func givesBlocked(_ x: Tensor) -> Bool { bn == nil && conv.givesBlocked(x) }
 
     /// Folds the BN into the convolution (inference only).
     public func fuse() {

@@ -245,6 +245,28 @@ YK_AVX2 static void gemm_6x1(const float *v, int cin, const float *u0, float *m0
     _mm256_store_ps(m0 + 3 * s, a3); _mm256_store_ps(m0 + 4 * s, a4); _mm256_store_ps(m0 + 5 * s, a5);
 }
 
+/* The same for four output blocks (24 accumulators: only with AVX-512VL's 32 vector registers; 8-float vectors, as on
+   Zen 4's 256-bit units). U's blocks are cin * 8 floats apart, M's T * 36 * 8. */
+#define YK_AVX512VL __attribute__((target("avx2,fma,avx512f,avx512vl")))
+YK_AVX512VL static void gemm_6x4(const float *v, int cin, const float *u0, float *m0, size_t mstride) {
+    __m256 acc[24];
+    for (int a = 0; a < 24; a++) acc[a] = _mm256_setzero_ps();
+    const float *u1 = u0 + (size_t)cin * 8, *u2 = u1 + (size_t)cin * 8, *u3 = u2 + (size_t)cin * 8;
+    for (int c = 0; c < cin; c++) {
+        __m256 x0 = _mm256_load_ps(u0 + c * 8), x1 = _mm256_load_ps(u1 + c * 8);
+        __m256 x2 = _mm256_load_ps(u2 + c * 8), x3 = _mm256_load_ps(u3 + c * 8);
+        for (int t = 0; t < 6; t++) {
+            __m256 b = _mm256_broadcast_ss(v + t * cin + c);
+            acc[4 * t] = _mm256_fmadd_ps(b, x0, acc[4 * t]);
+            acc[4 * t + 1] = _mm256_fmadd_ps(b, x1, acc[4 * t + 1]);
+            acc[4 * t + 2] = _mm256_fmadd_ps(b, x2, acc[4 * t + 2]);
+            acc[4 * t + 3] = _mm256_fmadd_ps(b, x3, acc[4 * t + 3]);
+        }
+    }
+    for (int t = 0; t < 6; t++)
+        for (int q = 0; q < 4; q++) _mm256_store_ps(m0 + q * mstride + (size_t)t * 36 * 8, acc[4 * t + q]);
+}
+
 /* Output transform of tile g (column t of M) for output blocks k0..<k1 (M holds those blocks only), with bias,
    SiLU and residual. */
 YK_AVX2 static void output_tile(const yk_wino *w, const float *m, int64_t g, int t, int T, int k0, int k1,
@@ -287,14 +309,13 @@ struct wino_job {
     int groups, pairs_per_group;  /* output block pairs split into groups: item = (chunk, group) */
 };
 
-/* Items [i0, i1) (chunk i / groups, output block group i % groups), on this thread's V and M buffers. */
-YK_AVX2 static void wino_chunks(void *arg, int64_t i0, int64_t i1, int thread) {
-    (void)thread;
-    struct wino_job *job = arg;
+/* Items [i0, i1) (chunk i / groups, output block group i % groups), on this thread's V and M buffers; `quads`: four
+   output blocks at a time where they fit (gemm_6x4), else two. */
+YK_AVX2 static inline void wino_range(struct wino_job *job, int64_t i0, int64_t i1, int quads) {
     const yk_wino *w = job->w;
     const int T = job->T, cin = w->cb * 8;
     float *v = yk_thread_scratch(2, (size_t)36 * T * cin * sizeof(float));
-    float *m = yk_thread_scratch(3, (size_t)36 * T * 2 * 8 * sizeof(float));
+    float *m = yk_thread_scratch(3, (size_t)36 * T * 4 * 8 * sizeof(float));
     if (!v || !m) { __atomic_store_n(&job->failed, 1, __ATOMIC_RELAXED); return; }
     for (int64_t item = i0; item < i1; item++) {
         int64_t chunk = item / job->groups, g0 = chunk * T;
@@ -306,6 +327,17 @@ YK_AVX2 static void wino_chunks(void *arg, int64_t i0, int64_t i1, int thread) {
         for (int t = 0; t < used; t++) input_tile(w, job->src, g0 + t, t, T, v);
         /* two output blocks at a time: their M stays small while the chunk's V is reused from cache */
         for (int k = k0; k < k1; k += 2) {
+            if (quads && k + 4 <= k1) {
+                for (int q = 0; q < 36; q++) {
+                    const float *vq = v + (size_t)q * T * cin, *uq = w->u + ((size_t)q * w->ob + k) * cin * 8;
+                    for (int t = 0; t < used; t += 6)
+                        gemm_6x4(vq + (size_t)t * cin, cin, uq, m + ((size_t)t * 36 + q) * 8, (size_t)T * 36 * 8);
+                }
+                for (int t = 0; t < used && g0 + t < w->nt; t++)
+                    output_tile(w, m, g0 + t, t, T, k, k + 4, job->bias, job->residual, job->dst);
+                k += 2;  /* with the loop's own step: four blocks */
+                continue;
+            }
             int pair = k + 1 < w->ob;
             for (int q = 0; q < 36; q++) {
                 const float *vq = v + (size_t)q * T * cin, *uq = w->u + ((size_t)q * w->ob + k) * cin * 8;
@@ -319,6 +351,16 @@ YK_AVX2 static void wino_chunks(void *arg, int64_t i0, int64_t i1, int thread) {
                 output_tile(w, m, g0 + t, t, T, k, k + 1 + pair, job->bias, job->residual, job->dst);
         }
     }
+}
+
+YK_AVX2 static void wino_chunks(void *arg, int64_t i0, int64_t i1, int thread) {
+    (void)thread;
+    wino_range(arg, i0, i1, 0);
+}
+
+YK_AVX512VL static void wino_chunks_wide(void *arg, int64_t i0, int64_t i1, int thread) {
+    (void)thread;
+    wino_range(arg, i0, i1, 1);
 }
 
 /* Tiles per chunk and output block groups. V and M of a chunk stay within the budget (T <= 96, a multiple of 6). On a
@@ -362,6 +404,7 @@ int yk_wino_forward(const yk_wino *w, const float *src, const float *bias, const
     plan_chunks(w, threads, &job.T, &job.groups);
     job.chunks = (int)((w->nt + job.T - 1) / job.T);
     job.pairs_per_group = ((w->ob + 1) / 2 + job.groups - 1) / job.groups;
-    yk_parallel((int64_t)job.chunks * job.groups, threads, wino_chunks, &job);
+    int wide = yk_conv_wide_kernels();
+    yk_parallel((int64_t)job.chunks * job.groups, threads, wide ? wino_chunks_wide : wino_chunks, &job);
     return job.failed ? -1 : 0;
 }

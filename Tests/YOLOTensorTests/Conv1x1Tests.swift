@@ -21,6 +21,8 @@ final class Conv1x1Tests: ConvSettingsTestCase {
         Case(name: "96→40 3x2, residual, no SiLU", input: [1, 3, 2, 96], weight: [40, 96, 1, 1], residual: true, silu: false),
         Case(name: "8→8 1x1 image", input: [1, 1, 1, 8], weight: [8, 8, 1, 1]),
         Case(name: "24→16 17x9 batch 3", input: [3, 17, 9, 24], weight: [16, 24, 1, 1], residual: true),
+        // 34 pixel chunks: no output block split, so the four-block kernel takes blocks 0-3 and 4-7, two the last.
+        Case(name: "40→80 64x50, residual", input: [1, 64, 50, 40], weight: [80, 40, 1, 1], residual: true),
     ]
 
     private func run(_ c: Case, seed: UInt64) {
@@ -52,6 +54,15 @@ final class Conv1x1Tests: ConvSettingsTestCase {
 
     func testConv1x1MatchesDirectConvolution() {
         for (k, c) in cases.enumerated() { run(c, seed: UInt64(1800 + k)) }
+    }
+
+    /// The two-block kernel, and the four-block one where the CPU has AVX-512VL (the default there).
+    func testTwoAndFourBlockKernels() throws {
+        ConvWinograd.usesWideKernels = false
+        for (k, c) in cases.enumerated() { run(c, seed: UInt64(1900 + k)) }
+        try XCTSkipUnless(ConvWinograd.wideKernelsSupported, "no AVX-512VL: only the two-block kernel runs here")
+        ConvWinograd.usesWideKernels = true
+        for (k, c) in cases.enumerated() { run(c, seed: UInt64(1900 + k)) }
     }
 
     /// A new input shape reuses the weights of a sibling (copied, not rearranged again) with the same results.

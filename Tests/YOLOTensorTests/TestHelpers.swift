@@ -143,10 +143,12 @@ class ConvSettingsTestCase: XCTestCase {
     /// The Winograd tile threshold each test starts with (1: the kernel's edge cases use small images).
     var testMinimumTiles: Int { 1 }
     private var saved: (policy: ConvLayoutPolicy, winograd: Bool, tiles: Int) = (.automatic, true, 9)
+    private var savedWide = false
 
     override func setUp() {
         super.setUp()
         saved = (ConvLayoutPolicy.current, ConvWinograd.isEnabled, ConvWinograd.minimumTiles)
+        savedWide = ConvWinograd.usesWideKernels
         ConvLayoutPolicy.current = testPolicy
         ConvWinograd.isEnabled = testWinograd
         ConvWinograd.minimumTiles = testMinimumTiles
@@ -156,6 +158,7 @@ class ConvSettingsTestCase: XCTestCase {
         ConvLayoutPolicy.current = saved.policy
         ConvWinograd.isEnabled = saved.winograd
         ConvWinograd.minimumTiles = saved.tiles
+        ConvWinograd.usesWideKernels = savedWide
         super.tearDown()
     }
 }

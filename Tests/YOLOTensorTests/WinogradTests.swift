@@ -60,6 +60,18 @@ final class WinogradTests: ConvSettingsTestCase {
         for (k, c) in cases.enumerated() { run(c, seed: UInt64(1200 + k), expectWinograd: true) }
     }
 
+    /// Both GEMM kernels: two output blocks at a time, and four (AVX-512VL, the default where the CPU has it). The
+    /// cases with 5-8 output blocks take four blocks, then the rest two or one at a time.
+    func testTwoAndFourBlockKernels() throws {
+        ConvWinograd.usesWideKernels = false
+        XCTAssertFalse(ConvWinograd.usesWideKernels)
+        for (k, c) in cases.enumerated() { run(c, seed: UInt64(1200 + k), expectWinograd: true) }
+        try XCTSkipUnless(ConvWinograd.wideKernelsSupported, "no AVX-512VL: only the two-block kernel runs here")
+        ConvWinograd.usesWideKernels = true
+        XCTAssertTrue(ConvWinograd.usesWideKernels)
+        for (k, c) in cases.enumerated() { run(c, seed: UInt64(1200 + k), expectWinograd: true) }
+    }
+
     /// Off, the same convolutions run on oneDNN's blocked kernels with the same results.
     func testDisabledUsesOneDNN() {
         ConvWinograd.isEnabled = false

@@ -46,6 +46,11 @@ int yk_conv_blocked_enabled(void);
 /// afterwards; such primitives report the implementation "winograd_4x3:avx2 (nChw8c)".
 int yk_conv_winograd(void);
 void yk_conv_set_winograd(int on);
+/// Whether the Winograd and 1x1 kernels take four output blocks at a time (needs AVX-512VL; on by default where
+/// supported). Setting it on has no effect on a CPU without AVX-512VL.
+int yk_conv_wide_kernels(void);
+void yk_conv_set_wide_kernels(int on);
+int yk_conv_wide_kernels_supported(void);
 /// The fewest 4x4 output tiles (batch included) a convolution needs to run as Winograd (default 9): with fewer, reading
 /// its transformed weights (4x the 3x3 weights) costs more than a direct convolution computes. Applies to primitives
 /// created afterwards.

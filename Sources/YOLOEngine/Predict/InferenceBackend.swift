@@ -49,7 +49,9 @@ extension InferenceBackend {
         let note: String
         if effective == .bfloat16 {
             note = "quantize=16: convolutions run in bf16 on this CPU's \(ConvPrecision.bf16Hardware) with float32 "
-                + "accumulation; the head's output convolutions, decode and NMS stay float32"
+                + (ConvPrecision.headRunsFloat32InBF16
+                    ? "accumulation; the head (faster in float32 Winograd on this CPU), decode and NMS stay float32"
+                    : "accumulation; the head's output convolutions, decode and NMS stay float32")
         } else if !(self is YOLONetwork) {
             note = "quantize=16: bf16 inference applies to PyTorch/safetensors/YAML models; this \(task) model runs in float32"
         } else {

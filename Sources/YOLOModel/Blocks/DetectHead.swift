@@ -73,11 +73,20 @@ public final class DetectHead: Module {
         return (seq[2] as! Conv2d)(b)
     }
 
+    /// A bf16 feature map (bf16 inference) as the blocked float32 one the branches take when they compute float32 on
+    /// the blocked layout (`ConvPrecision.headRunsFloat32InBF16`), converted once for the three branches; else as is.
+    private func float32Source(_ x: Tensor, branch: Module) -> Tensor {
+        guard x.layout == .bf16, let first = ((branch as? ModuleList)?.items.first as? ConvBlock)?.conv,
+              first.cache.precision == .float32, ConvLayoutPolicy.blocksActivations else { return x }
+        return x.toBlocked()
+    }
+
     /// Raw per-level outputs (what the training loss consumes).
     public func raw(_ feats: [Tensor]) -> [HeadLevel] {
         precondition(feats.count == levelCount, "DetectHead: \(feats.count) feature maps for \(levelCount) levels")
-        return feats.enumerated().map { i, x in
-            HeadLevel(box: run(cv2[i], x), cls: run(cv3[i], x), kpt: cv4.map { run($0[i], x) })
+        return feats.enumerated().map { i, feature in
+            let x = float32Source(feature, branch: cv2[i])
+            return HeadLevel(box: run(cv2[i], x), cls: run(cv3[i], x), kpt: cv4.map { run($0[i], x) })
         }
     }
 

@@ -135,33 +135,10 @@ YK_AVX2 static inline void c1_range(struct c1_job *job, int64_t i0, int64_t i1, 
         if (k1 > c->ob) k1 = c->ob;
         int64_t p1 = p0 + YK_C1_CHUNK < hw ? p0 + YK_C1_CHUNK : hw;
         const float *src = job->src + (size_t)n * c->cb * hw * 8;
-        for (int k = k0; k < k1; k += 2) {
-            if (quads && k + 4 <= k1) {
-                const float *w0 = c->w + (size_t)k * cin * 8;
-                for (int64_t p = p0; p < p1; p += 6) {
-                    int np = p1 - p < 6 ? (int)(p1 - p) : 6;
-                    const float *s = src + p * 8;
-                    size_t plane = (size_t)hw * 8;
-                    if (np < 6) {
-                        memset(tail, 0, (size_t)c->cb * 48 * sizeof(float));
-                        for (int cb = 0; cb < c->cb; cb++) memcpy(tail + cb * 48, src + cb * plane + p * 8, (size_t)np * 32);
-                        s = tail;
-                        plane = 48;
-                    }
-                    __m256 acc[24];
-                    gemm_6x4(s, plane, c->cb, w0, (size_t)cin * 8, acc);
-                    for (int q = 0; q < 4; q++) {
-                        size_t at = ((size_t)(n * c->ob + k + q) * hw + p) * 8;
-                        finish(c, acc + q, 4, _mm256_load_ps(job->bias + (k + q) * 8),
-                               job->residual ? job->residual + at : NULL, job->dst + at, np);
-                    }
-                }
-                k += 2;  /* with the loop's own step: four blocks */
-                continue;
-            }
-            int pair = k + 1 < c->ob;
-            const float *w0 = c->w + (size_t)k * cin * 8, *w1 = pair ? w0 + (size_t)cin * 8 : w0;
-            __m256 b0 = _mm256_load_ps(job->bias + k * 8), b1 = _mm256_load_ps(job->bias + (k + pair) * 8);
+        /* four output blocks at a time where they fit (quads), else two, the last one alone */
+        for (int k = k0; k < k1;) {
+            int blocks = quads && k + 4 <= k1 ? 4 : k + 1 < c->ob ? 2 : 1, stride = blocks == 4 ? 4 : 2;
+            const float *w0 = c->w + (size_t)k * cin * 8;
             for (int64_t p = p0; p < p1; p += 6) {
                 int np = p1 - p < 6 ? (int)(p1 - p) : 6;
                 const float *s = src + p * 8;
@@ -172,13 +149,20 @@ YK_AVX2 static inline void c1_range(struct c1_job *job, int64_t i0, int64_t i1, 
                     s = tail;
                     plane = 48;
                 }
-                __m256 acc[12];
-                for (int a = 0; a < 12; a++) acc[a] = _mm256_setzero_ps();
-                gemm_6x2(s, plane, c->cb, w0, w1, acc);
-                size_t at0 = ((size_t)(n * c->ob + k) * hw + p) * 8, at1 = at0 + (size_t)hw * 8;
-                finish(c, acc, 2, b0, job->residual ? job->residual + at0 : NULL, job->dst + at0, np);
-                if (pair) finish(c, acc + 1, 2, b1, job->residual ? job->residual + at1 : NULL, job->dst + at1, np);
+                __m256 acc[24];
+                if (blocks == 4) {
+                    gemm_6x4(s, plane, c->cb, w0, (size_t)cin * 8, acc);
+                } else {
+                    for (int a = 0; a < 12; a++) acc[a] = _mm256_setzero_ps();
+                    gemm_6x2(s, plane, c->cb, w0, blocks == 2 ? w0 + (size_t)cin * 8 : w0, acc);
+                }
+                for (int q = 0; q < blocks; q++) {
+                    size_t at = ((size_t)(n * c->ob + k + q) * hw + p) * 8;
+                    finish(c, acc + q, stride, _mm256_load_ps(job->bias + (k + q) * 8),
+                           job->residual ? job->residual + at : NULL, job->dst + at, np);
+                }
             }
+            k += blocks;
         }
     }
 }

@@ -144,8 +144,9 @@ func ours(_ pt: String, _ o: Options) throws -> Stats {
     return Stats(times)
 }
 
-/// Which implementation each convolution primitive of `net` runs (bf16 runs: every one but the head's float32 outputs
-/// should name a bf16 kernel; `ref:` never).
+/// Which implementation each convolution primitive of `net` runs (bf16 runs: every one outside the head should name a
+/// bf16 kernel, the head's float32 outputs — or the whole head, as Winograd, where `headRunsFloat32InBF16`; `ref:`
+/// never).
 func printPrimitiveKinds(_ net: YOLONetwork) {
     var kinds: [String: Int] = [:]
     for (_, m) in net.namedModules() {

@@ -198,18 +198,21 @@ static int g_wide_policy = -1;
 
 void yk_conv_set_wide_kernels(int on) { __atomic_store_n(&g_wide_policy, on ? 1 : 0, __ATOMIC_RELAXED); }
 
+static int g_wide_supported = -1;  /* CPUID, resolved once: every Winograd and 1x1 forward asks */
+
 int yk_conv_wide_kernels_supported(void) {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl");
+    int supported = __atomic_load_n(&g_wide_supported, __ATOMIC_RELAXED);
+    if (supported < 0) {
+        __builtin_cpu_init();
+        supported = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl");
+        __atomic_store_n(&g_wide_supported, supported, __ATOMIC_RELAXED);
+    }
+    return supported;
 }
 
 int yk_conv_wide_kernels(void) {
     int policy = __atomic_load_n(&g_wide_policy, __ATOMIC_RELAXED);
-    if (policy < 0) {
-        policy = yk_conv_wide_kernels_supported();
-        __atomic_store_n(&g_wide_policy, policy, __ATOMIC_RELAXED);
-    }
-    return policy && yk_conv_wide_kernels_supported();
+    return (policy < 0 || policy) && yk_conv_wide_kernels_supported();
 }
 
 static int prefers_blocked(const yk_conv_params *p) {

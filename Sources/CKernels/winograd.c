@@ -32,6 +32,8 @@ struct yk_wino {
     int cb, ob;       /* input / output channel blocks of 8 */
     int th, tw, nt;   /* tile rows, tile columns, tiles in the batch */
     struct wino_weights *ww;  /* NULL until weights are set or copied */
+    int64_t plan;  /* plan_chunks' answer, packed (threads << 32 | T << 16 | groups; 0: none yet), read and written
+                      atomically: forwards on several OS threads may share the convolution */
     float *u;         /* ww->u: [36][ob][cb * 8][8] transformed weights */
 };
 
@@ -401,7 +403,16 @@ int yk_wino_forward(const yk_wino *w, const float *src, const float *bias, const
     int threads = omp_get_max_threads();
     if (threads < 1) threads = 1;
     struct wino_job job = {w, src, padded, residual, dst, 6, 0, 0, 1, 1};
-    plan_chunks(w, threads, &job.T, &job.groups);
+    /* planned once per thread count, not per forward */
+    int64_t *slot = (int64_t *)&w->plan, plan = __atomic_load_n(slot, __ATOMIC_RELAXED);
+    if ((int)(plan >> 32) != threads) {
+        int T, groups;
+        plan_chunks(w, threads, &T, &groups);
+        plan = (int64_t)threads << 32 | (int64_t)T << 16 | groups;
+        __atomic_store_n(slot, plan, __ATOMIC_RELAXED);
+    }
+    job.T = (int)(plan >> 16 & 0xffff);
+    job.groups = (int)(plan & 0xffff);
     job.chunks = (int)((w->nt + job.T - 1) / job.T);
     job.pairs_per_group = ((w->ob + 1) / 2 + job.groups - 1) / job.groups;
     int wide = yk_conv_wide_kernels();

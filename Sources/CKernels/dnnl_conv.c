@@ -363,6 +363,16 @@ static int try_conv1x1(yk_conv *c) {
     return -1;
 }
 
+/* Whether yk_conv_create gives this convolution to one of our own kernels (Winograd, 1x1), whose creation generates no
+   code: the conditions of try_winograd and try_conv1x1 on the path yk_conv_create takes to them. */
+int yk_conv_is_code_free(const yk_conv_params *p) {
+    if (p->training || (p->bf16 && yk_conv_bf16_supported()) || !yk_conv_winograd()) return 0;
+    if (!(p->dst_blocked || prefers_blocked(p))) return 0;
+    int64_t tiles = (int64_t)p->n * ((p->ih + 3) / 4) * ((p->iw + 3) / 4);
+    if ((p->dst_blocked || !p->post_add) && tiles >= yk_conv_winograd_min_tiles() && yk_wino_eligible(p)) return 1;
+    return p->dst_blocked && yk_c1_eligible(p);
+}
+
 yk_conv *yk_conv_create(const yk_conv_params *p, char *err, int errlen) {
     pthread_once(&g_once, init_engine);
     if (g_init_status != 0) { if (err) snprintf(err, (size_t)errlen, "oneDNN engine creation failed"); return NULL; }

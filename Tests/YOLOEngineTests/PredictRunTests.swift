@@ -3,6 +3,8 @@ import XCTest
 import YOLOData
 import YOLOEngine
 import YOLOModel
+import YOLONN
+import YOLOTensor
 import YOLOTestSupport
 
 /// Folder runs: sources, skipping unreadable images, output folders and label files.
@@ -33,6 +35,21 @@ final class PredictRunTests: XCTestCase {
         let run = try predictor.run(source: dir.path) { seen.append(($0.path as NSString).lastPathComponent) }
         XCTAssertEqual(seen, ["000000000110.jpg", "000000000113.jpg"])
         XCTAssertEqual(run.skipped.map { ($0 as NSString).lastPathComponent }, ["000000000111-truncated.jpg", "000000000112-text.png"])
+    }
+
+    /// A predictor warms its network up at its imgsz before the first image (the reference's `warmup`): our kernels'
+    /// primitives exist for that size when the predictor is made (the blocked layout, where they run, forced).
+    func testPredictorWarmsUpAtImgsz() throws {
+        let saved = ConvLayoutPolicy.current
+        defer { ConvLayoutPolicy.current = saved }
+        ConvLayoutPolicy.current = .blocked
+        let net = try YOLONetwork.load(Fixtures.path("tiny-k5-pose.pt"))
+        var o = PredictOptions()
+        o.imgsz = [256, 320]
+        _ = try Predictor(model: net, options: o)
+        let stride4 = Set(net.namedModules().compactMap { $0.1 as? Conv2d }.flatMap(\.cache.primitives)
+            .filter { $0.isWinograd || $0.isConv1x1 }.map { [$0.geometry.height, $0.geometry.width] })
+        XCTAssertTrue(stride4.contains([64, 80]), "primitives of the stride-4 layers for 256×320: \(stride4)")
     }
 
     func testSwiftAPIMatchesPredictor() throws {

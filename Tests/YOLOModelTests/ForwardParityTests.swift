@@ -61,6 +61,54 @@ final class ForwardParityTests: XCTestCase {
         try check("trained-n-pose", "480x640", fused: true, network: net)
     }
 
+    /// `warmup` (what a predictor does before its first image) plans the network and creates the primitives our own
+    /// kernels serve at its shape (no code generation), their weights prepared, without computing a convolution; the
+    /// first forward creates the rest ahead of its layers (none on demand) at the warmup's shape or another, and both
+    /// give the reference's outputs. After an inference it changes nothing. (The blocked layout, where our kernels run,
+    /// forced.)
+    func testWarmupPreparesItsShapeAhead() throws {
+        let saved = ConvLayoutPolicy.current
+        defer { ConvLayoutPolicy.current = saved }
+        ConvLayoutPolicy.current = .blocked
+        let net = try YOLONetwork.load(Fixtures.path("trained-n-pose.pt"), task: "pose")
+        net.fuse()
+        let convs = net.namedModules().compactMap { $0.1 as? Conv2d }
+        net.warmup(height: 640, width: 640)
+        let own = convs.filter { !$0.cache.primitives.isEmpty }
+        XCTAssertGreaterThan(own.count, 40, "the 3×3 stride-1 and chain 1×1 layers run our kernels")
+        XCTAssertTrue(own.allSatisfy { $0.cache.primitives.count == 1 && $0.cache.hasPreparedPrimitives(weight: $0.weight) },
+                      "one primitive per layer, its weights prepared")
+        XCTAssertTrue(own.flatMap(\.cache.primitives).allSatisfy { $0.isWinograd || $0.isConv1x1 },
+                      "no oneDNN code generated for a shape no image may have")
+        try check("trained-n-pose", "640x640", fused: true, network: net)
+        XCTAssertEqual(convs.map(\.cache.createdOnDemand).reduce(0, +), 0, "primitives created during the warmed-up forward")
+        XCTAssertTrue(convs.allSatisfy { $0.cache.primitives.count <= 1 }, "the forward used the warmed-up primitives")
+        XCTAssertEqual(convs.flatMap(\.cache.primitives).filter { $0.isWinograd || $0.isConv1x1 }.count, own.count,
+                       "yk_conv_is_code_free foresees exactly the layers our kernels took")
+        try check("trained-n-pose", "480x640", fused: true, network: net)
+        XCTAssertEqual(convs.map(\.cache.createdOnDemand).reduce(0, +), 0, "primitives created during the next shape's forward")
+        let counts = convs.map(\.cache.primitives.count)
+        net.warmup(height: 320, width: 320)
+        XCTAssertEqual(convs.map(\.cache.primitives.count), counts, "a warmup after an inference does nothing")
+    }
+
+    /// A predictor warms its network up at its imgsz before the first image, as the reference does; training does not.
+    func testWarmupOnlyForInference() throws {
+        let net = try YOLONetwork.load(Fixtures.path("trained-n-pose.pt"), task: "pose")
+        let convs = net.namedModules().compactMap { $0.1 as? Conv2d }
+        net.train()
+        net.warmup(height: 64, width: 64)
+        XCTAssertTrue(convs.allSatisfy { $0.cache.primitives.isEmpty }, "no primitives while training")
+        net.eval()
+        net.fuse()
+        let saved = ConvLayoutPolicy.current
+        defer { ConvLayoutPolicy.current = saved }
+        ConvLayoutPolicy.current = .blocked
+        net.warmup(height: 64, width: 96)
+        let sides = Set(convs.flatMap(\.cache.primitives).filter { $0.geometry.outChannels == 16 }.map { [$0.geometry.height, $0.geometry.width] })
+        XCTAssertEqual(sides, [[16, 24]], "the stride-4 bottleneck's 16-channel primitives are for the warmup's size")
+    }
+
     /// The same in bf16 (`setPrecision(.bfloat16)` on a CPU with native bf16): planning and prewarm foresee the bf16
     /// primitives too, also when the precision is set again between images (as a predictor per image does).
     func testBF16PrimitivesAreCreatedAheadOfEachNewShape() throws {

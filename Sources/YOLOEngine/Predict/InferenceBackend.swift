@@ -36,10 +36,14 @@ public protocol InferenceBackend: AnyObject {
     func setPrecision(_ precision: ConvPrecision) -> ConvPrecision
     /// Runs the model on NHWC RGB images in [0, 1] (`[N, H, W, 3]`).
     func forward(_ images: Tensor) throws -> Tensor
+    /// Does the one-time work of inference at this input size ahead of the first image (Ultralytics' `warmup`): a
+    /// network creates its primitives and prepares its weights; other backends do nothing.
+    func warmup(batch: Int, height: Int, width: Int)
 }
 
 extension InferenceBackend {
     public func setPrecision(_ precision: ConvPrecision) -> ConvPrecision { .float32 }
+    public func warmup(batch: Int, height: Int, width: Int) {}
 
     /// Applies `precision` before predict or val and says once per process what runs when it is not float32
     /// (`quantize=16`): bf16 and on what hardware, or why float32.

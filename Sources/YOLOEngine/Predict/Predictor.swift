@@ -55,6 +55,8 @@ public final class Predictor {
             Log.warning("imgsz=\(size) must be multiple of max stride \(stride), updating to \(rounded)")
         }
         imgsz = (rounded[0], rounded[1])
+        // The one-time work that does not depend on an image's shape, before the first one (the reference's warmup step).
+        backend.warmup(batch: 1, height: imgsz.height, width: imgsz.width)
     }
 
     public convenience init(model: YOLONetwork, options: PredictOptions = PredictOptions()) throws {

@@ -32,10 +32,12 @@ public final class YOLONetwork: Module {
     public var layerTimer: ((Int, Double) -> Void)?
     /// Whether Conv+BN pairs have been folded.
     public private(set) var isFused = false
-    /// `[N, H, W]` of the previous input, to create a new shape's primitives ahead of the forward.
-    private var lastInputShape: [Int]?
+    /// `[N, H, W]` of the previous input (or of the planning pass), to create a new shape's primitives ahead of the forward.
+    var lastInputShape: [Int]?
+    /// Every convolution, in module order.
+    lazy var convolutions: [Conv2d] = namedModules().compactMap { $0.1 as? Conv2d }
     /// Every convolution's primitive cache, in module order.
-    private lazy var convCaches: [ConvCache] = namedModules().compactMap { ($0.1 as? Conv2d)?.cache }
+    var convCaches: [ConvCache] { convolutions.map(\.cache) }
 
     init(config: ModelConfig, layers: [Module], sources: [[Int]], save: Set<Int>, head: DetectHead) {
         self.config = config
@@ -72,12 +74,7 @@ public final class YOLONetwork: Module {
         precondition(x.shape[1] % maxStride == 0 && x.shape[2] % maxStride == 0,
                      "YOLONetwork: input \(x.shape[1])×\(x.shape[2]) must be a multiple of stride \(maxStride)")
         let inputShape = Array(x.shape[0..<3])
-        if lastInputShape == nil && tap == nil && !GradMode.isEnabled && !isTraining {
-            // First inference: a planning pass at the smallest legal input finds every convolution's geometry.
-            let small = Tensor(shape: [x.shape[0], maxStride, maxStride, x.shape[3]], repeating: 0)
-            lastInputShape = Array(small.shape[0..<3])
-            _ = ConvCache.plan(convCaches) { head.raw(headInputs(small)) }
-        }
+        if lastInputShape == nil && tap == nil && !GradMode.isEnabled && !isTraining { planPrimitives(batch: x.shape[0]) }
         if let previous = lastInputShape, previous != inputShape {
             // A new shape: its primitives are created several at a time before the layers ask for them one by one.
             ConvCache.prewarm(convCaches, from: previous, to: inputShape)
@@ -112,4 +109,13 @@ public final class YOLONetwork: Module {
 
     /// Makes the next inference plan its primitives again (after a change of weights or precision).
     func resetInferencePlan() { lastInputShape = nil }
+
+    /// The first inference's planning pass: at the smallest legal input (`batch` images of the largest stride square)
+    /// every convolution records its geometry, from which `ConvCache.prewarm` scales each new shape's primitives.
+    func planPrimitives(batch: Int) {
+        let side = Int(stride.max() ?? 32)
+        let small = Tensor(shape: [batch, side, side, config.channels], repeating: 0)
+        lastInputShape = Array(small.shape[0..<3])
+        _ = ConvCache.plan(convCaches) { head.raw(headInputs(small)) }
+    }
 }

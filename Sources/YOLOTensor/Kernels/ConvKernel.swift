@@ -183,6 +183,17 @@ public final class ConvCache: @unchecked Sendable {
         kernel.prepare(weight: weight)
     }
 
+    /// Makes every inference primitive's weights current (after `prewarm`, so their first forwards reorder nothing).
+    public func prepareAll(weight: Tensor) {
+        for (key, kernel) in kernels where !key.training { prepare(kernel, weight: weight) }
+    }
+
+    /// Whether every inference primitive holds `weight`'s current values.
+    public func hasPreparedPrimitives(weight: Tensor) -> Bool {
+        kernels.allSatisfy { $0.key.training
+            || ($0.value.weightIdentity == ObjectIdentifier(weight) && $0.value.weightVersion == weight.version) }
+    }
+
     /// Drops all primitives (e.g. after the weight shape changes).
     public func removeAll() {
         kernels.removeAll()
@@ -193,8 +204,10 @@ public final class ConvCache: @unchecked Sendable {
     /// they belong to changes from `old` to `new` (`[N, H, W]`, both multiples of every stride inside): each cache's
     /// last geometry scaled by the ratio. A primitive costs 0.3–25 ms of single-threaded code generation, so a new
     /// letterbox shape otherwise pays the sum of them serially. Predictions that do not come true only cost time.
-    /// `threads` 0 uses as many threads as the convolutions compute with (OpenMP's count).
-    public static func prewarm(_ caches: [ConvCache], from old: [Int], to new: [Int], threads: Int = 0) {
+    /// `threads` 0 uses as many threads as the convolutions compute with (OpenMP's count). With `codeFreeOnly`, only
+    /// the primitives our own kernels serve (Winograd, 1×1: nothing to generate, weights shared by every shape).
+    public static func prewarm(_ caches: [ConvCache], from old: [Int], to new: [Int], threads: Int = 0,
+                               codeFreeOnly: Bool = false) {
         precondition(old.count == 3 && new.count == 3 && old.allSatisfy { $0 > 0 } && new.allSatisfy { $0 > 0 },
                      "ConvCache.prewarm: shapes \(old) → \(new) must be [N, H, W]")
         var wanted: [(ConvCache, Key)] = []
@@ -207,7 +220,7 @@ public final class ConvCache: @unchecked Sendable {
             guard g.outHeight > 0 && g.outWidth > 0 else { continue }
             let key = Key(geometry: g, bias: last.bias, post: last.post, training: false, blockedOutput: last.blockedOutput,
                           bf16: last.bf16, bf16Output: last.bf16Output)
-            if cache.kernels[key] == nil { wanted.append((cache, key)) }
+            if cache.kernels[key] == nil && (!codeFreeOnly || key.isCodeFree) { wanted.append((cache, key)) }
         }
         guard !wanted.isEmpty else { return }
         let params = wanted.map(\.1.params)
@@ -233,6 +246,12 @@ public final class ConvCache: @unchecked Sendable {
 }
 
 extension ConvCache.Key {
+    /// Whether our own Winograd or 1×1 kernel serves this call (`yk_conv_is_code_free`): creating it generates no code.
+    var isCodeFree: Bool {
+        var p = params
+        return yk_conv_is_code_free(&p) != 0
+    }
+
     /// The primitive description for `yk_conv_create`.
     var params: yk_conv_params {
         ConvKernel.params(geometry, hasBias: bias, postOps: post, training: training, blockedOutput: blockedOutput,

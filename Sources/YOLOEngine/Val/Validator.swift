@@ -35,6 +35,9 @@ public final class Validator {
         }
         backend.prepareForInference()
         backend.applyPrecision(options.precision)
+        // The shape-independent one-time work before the first batch (the reference's warmup step).
+        let side = (max(options.imgsz, 1) + backend.maxStride - 1) / backend.maxStride * backend.maxStride
+        if backend.fixedInputSize == nil { backend.warmup(batch: 1, height: side, width: side) }
         self.backend = backend
         self.data = data
         self.options = options

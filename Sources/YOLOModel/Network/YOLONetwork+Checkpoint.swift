@@ -44,7 +44,7 @@ extension YOLONetwork {
         let config: ModelConfig
         do { config = try ModelConfig(node: node, source: source, scaleHint: ModelConfig.scaleLetter(in: source)) }
         catch let e as ModelConfigError { throw ModelLoadError.metadata(file: file, "\(e)") }
-        try self.init(config: config)
+        try self.init(config: config, randomWeights: false)  // every parameter is loaded below (strictly)
         let dict = Dictionary(ckpt.stateDict.map { ($0.key, $0.tensor) }, uniquingKeysWith: { a, _ in a })
         try loadStored(dict, file: file)
         if !ckpt.names.isEmpty { names = ckpt.names }

@@ -7,7 +7,7 @@ extension YOLONetwork {
     public func clone() -> YOLONetwork {
         precondition(!isFused, "YOLONetwork.clone: the network is fused; clone it before fusing")
         // The configuration was validated when `self` was built, so rebuilding it cannot fail.
-        let copy = try! YOLONetwork(config: config)
+        let copy = try! YOLONetwork(config: config, randomWeights: false)  // copyState overwrites every tensor
         copy.copyState(from: self)
         copy.names = names
         copy.head.stride = head.stride

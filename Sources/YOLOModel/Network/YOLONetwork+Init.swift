@@ -11,10 +11,12 @@ extension YOLONetwork {
             guard let conv = m as? Conv2d, !path.hasSuffix("dfl.conv") else { continue }
             let fanIn = conv.weight.count / conv.outChannels
             let bound = Float(1 / Double(fanIn).squareRoot())
-            for i in 0..<conv.weight.count { conv.weight.pointer[i] = Float.random(in: -bound...bound, using: &rng) }
+            let w = conv.weight.pointer
+            for i in 0..<conv.weight.count { w[i] = Float.random(in: -bound...bound, using: &rng) }
             conv.weight.markModified()
             if let b = conv.bias {
-                for i in 0..<b.count { b.pointer[i] = Float.random(in: -bound...bound, using: &rng) }
+                let bp = b.pointer
+                for i in 0..<b.count { bp[i] = Float.random(in: -bound...bound, using: &rng) }
                 b.markModified()
             }
         }

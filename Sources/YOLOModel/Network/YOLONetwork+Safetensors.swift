@@ -29,7 +29,8 @@ extension YOLONetwork {
             throw ModelLoadError.metadata(file: url.path, "malformed 'yaml' metadata: \(error)")
         }
         let source = node["yaml_file"]?.string ?? url.path
-        try self.init(config: ModelConfig(node: node, source: source, scaleHint: ModelConfig.scaleLetter(in: source)))
+        try self.init(config: ModelConfig(node: node, source: source, scaleHint: ModelConfig.scaleLetter(in: source)),
+                      randomWeights: false)  // every parameter is loaded below (strictly)
         try loadStored(Dictionary(tensors.map { ($0.key, $0.tensor) }, uniquingKeysWith: { a, _ in a }), file: url.path)
         if let n = meta["names"], case .map(let items)? = try? ConfigNode.parse(yaml: n) {
             names = Dictionary(items.compactMap { k, v in Int(k).flatMap { i in v.string.map { (i, $0) } } },

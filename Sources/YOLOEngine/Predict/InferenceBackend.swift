@@ -36,8 +36,9 @@ public protocol InferenceBackend: AnyObject {
     func setPrecision(_ precision: ConvPrecision) -> ConvPrecision
     /// Runs the model on NHWC RGB images in [0, 1] (`[N, H, W, 3]`).
     func forward(_ images: Tensor) throws -> Tensor
-    /// Does the one-time work of inference at this input size ahead of the first image (Ultralytics' `warmup`): a
-    /// network creates its primitives and prepares its weights; other backends do nothing.
+    /// Does the shape-independent one-time work of inference ahead of the first image (where Ultralytics warms its
+    /// model up at this size): a network plans its convolutions and prepares the primitives and weights of the layers
+    /// its own kernels serve; other backends do nothing.
     func warmup(batch: Int, height: Int, width: Int)
 }
 

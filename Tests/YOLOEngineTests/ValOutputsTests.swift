@@ -3,6 +3,8 @@ import XCTest
 import YOLOData
 @testable import YOLOEngine
 import YOLOModel
+import YOLONN
+import YOLOTensor
 import YOLOTestSupport
 
 /// `yolo pose val save_json=True save_txt=True` output and custom-keypoint metrics against Ultralytics 8.4.190.
@@ -230,6 +232,22 @@ final class ValOutputsTests: XCTestCase {
         XCTAssertEqual((preds.first?["keypoints"] as? [Double])?.count, 15)
         let maxScore = preds.compactMap { $0["score"] as? Double }.max() ?? 0
         XCTAssertEqual(maxScore, run["max_score"] as! Double, accuracy: 1e-3, "max score")
+    }
+
+    /// A validator warms its network up at imgsz before the first batch, as a predictor does: our kernels' primitives
+    /// (the blocked layout, where they run, forced) exist for the square input once it is made.
+    func testValidatorWarmsUpAtImgsz() throws {
+        let saved = ConvLayoutPolicy.current
+        defer { ConvLayoutPolicy.current = saved }
+        ConvLayoutPolicy.current = .blocked
+        let net = try YOLONetwork.load(Fixtures.path("trained-n-pose.pt"))
+        var o = ValOptions()
+        o.imgsz = 320
+        o.verbose = false
+        _ = try Validator(model: net, data: DataConfig.load(Fixtures.writeCoco8PoseYAML(in: tempDir("warmup"))), options: o)
+        let sides = Set(net.namedModules().compactMap { $0.1 as? Conv2d }.flatMap(\.cache.primitives)
+            .filter { $0.isWinograd || $0.isConv1x1 }.map { [$0.geometry.height, $0.geometry.width] })
+        XCTAssertTrue(sides.contains([80, 80]), "primitives of the stride-4 layers for 320×320: \(sides)")
     }
 
     func testCustomKeypoints320() throws { try checkKpt5(320) }

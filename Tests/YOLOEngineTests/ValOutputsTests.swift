@@ -237,16 +237,13 @@ final class ValOutputsTests: XCTestCase {
     /// A validator warms its network up at imgsz before the first batch, as a predictor does: our kernels' primitives
     /// (the blocked layout, where they run, forced) exist for the square input once it is made.
     func testValidatorWarmsUpAtImgsz() throws {
-        let saved = ConvLayoutPolicy.current
-        defer { ConvLayoutPolicy.current = saved }
-        ConvLayoutPolicy.current = .blocked
         let net = try YOLONetwork.load(Fixtures.path("trained-n-pose.pt"))
         var o = ValOptions()
         o.imgsz = 320
         o.verbose = false
-        _ = try Validator(model: net, data: DataConfig.load(Fixtures.writeCoco8PoseYAML(in: tempDir("warmup"))), options: o)
-        let sides = Set(net.namedModules().compactMap { $0.1 as? Conv2d }.flatMap(\.cache.primitives)
-            .filter { $0.isWinograd || $0.isConv1x1 }.map { [$0.geometry.height, $0.geometry.width] })
+        let data = try DataConfig.load(Fixtures.writeCoco8PoseYAML(in: tempDir("warmup")))
+        try withConvLayout(.blocked) { _ = try Validator(model: net, data: data, options: o) }
+        let sides = ownKernelInputSides(net.namedModules().compactMap { $0.1 as? Conv2d }.flatMap(\.cache.primitives))
         XCTAssertTrue(sides.contains([80, 80]), "primitives of the stride-4 layers for 320×320: \(sides)")
     }
 

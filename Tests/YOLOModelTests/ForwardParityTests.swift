@@ -67,9 +67,10 @@ final class ForwardParityTests: XCTestCase {
     /// give the reference's outputs. After an inference it changes nothing. (The blocked layout, where our kernels run,
     /// forced.)
     func testWarmupPreparesItsShapeAhead() throws {
-        let saved = ConvLayoutPolicy.current
-        defer { ConvLayoutPolicy.current = saved }
-        ConvLayoutPolicy.current = .blocked
+        try withConvLayout(.blocked) { try checkWarmupPreparesItsShapeAhead() }
+    }
+
+    private func checkWarmupPreparesItsShapeAhead() throws {
         let net = try YOLONetwork.load(Fixtures.path("trained-n-pose.pt"), task: "pose")
         net.fuse()
         let convs = net.namedModules().compactMap { $0.1 as? Conv2d }
@@ -101,11 +102,8 @@ final class ForwardParityTests: XCTestCase {
         XCTAssertTrue(convs.allSatisfy { $0.cache.primitives.isEmpty }, "no primitives while training")
         net.eval()
         net.fuse()
-        let saved = ConvLayoutPolicy.current
-        defer { ConvLayoutPolicy.current = saved }
-        ConvLayoutPolicy.current = .blocked
-        net.warmup(height: 64, width: 96)
-        let sides = Set(convs.flatMap(\.cache.primitives).filter { $0.geometry.outChannels == 16 }.map { [$0.geometry.height, $0.geometry.width] })
+        withConvLayout(.blocked) { net.warmup(height: 64, width: 96) }
+        let sides = ownKernelInputSides(convs.flatMap(\.cache.primitives).filter { $0.geometry.outChannels == 16 })
         XCTAssertEqual(sides, [[16, 24]], "the stride-4 bottleneck's 16-channel primitives are for the warmup's size")
     }
 

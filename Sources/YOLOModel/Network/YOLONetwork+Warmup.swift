@@ -19,8 +19,8 @@ extension YOLONetwork {
         guard lastInputShape == nil, !isTraining, batch > 0, height > 0, width > 0,
               height % maxStride == 0, width % maxStride == 0 else { return }
         withNoGrad {
-            planPrimitives(batch: batch)
-            ConvCache.prewarm(convCaches, from: lastInputShape ?? [], to: [batch, height, width], codeFreeOnly: true)
+            let planned = planPrimitives(batch: batch)
+            ConvCache.prewarm(convCaches, from: planned, to: [batch, height, width], codeFreeOnly: true)
             for conv in convolutions { conv.cache.prepareAll(weight: conv.weight) }
         }
     }

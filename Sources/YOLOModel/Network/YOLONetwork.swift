@@ -112,10 +112,13 @@ public final class YOLONetwork: Module {
 
     /// The first inference's planning pass: at the smallest legal input (`batch` images of the largest stride square)
     /// every convolution records its geometry, from which `ConvCache.prewarm` scales each new shape's primitives.
-    func planPrimitives(batch: Int) {
+    /// Returns the planned `[N, H, W]` (also `lastInputShape`).
+    @discardableResult
+    func planPrimitives(batch: Int) -> [Int] {
         let side = Int(stride.max() ?? 32)
-        let small = Tensor(shape: [batch, side, side, config.channels], repeating: 0)
-        lastInputShape = Array(small.shape[0..<3])
-        _ = ConvCache.plan(convCaches) { head.raw(headInputs(small)) }
+        let shape = [batch, side, side]
+        lastInputShape = shape
+        _ = ConvCache.plan(convCaches) { head.raw(headInputs(Tensor(shape: shape + [config.channels], repeating: 0))) }
+        return shape
     }
 }

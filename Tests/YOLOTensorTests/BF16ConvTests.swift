@@ -28,7 +28,9 @@ final class BF16ConvTests: XCTestCase {
              bf16Source: true, residual: true),
     ]
 
-    private func run(_ c: Case, seed: UInt64) {
+    /// Runs the case and checks it; returns the primitive's implementation name.
+    @discardableResult
+    private func run(_ c: Case, seed: UInt64) -> String {
         var rng = TestRNG(seed)
         let x = randomTensor(c.input, &rng)
         let w = randomTensor(c.weight, &rng, lo: -0.2, hi: 0.2)
@@ -58,11 +60,35 @@ final class BF16ConvTests: XCTestCase {
         XCTAssertEqual(y.layout, c.bf16Result ? .bf16 : .nhwc, c.name)
         XCTAssertEqual(y.shape, ref.shape, c.name)
         assertClose(y.toArray(), want, atol: 1e-4, rtol: c.bf16Result ? 4e-3 : 1e-4, c.name)
+        return impl
     }
 
     func testBF16MatchesDirectConvolutionOfRoundedValues() throws {
         try XCTSkipUnless(ConvPrecision.isBF16Supported, "no native bf16 on this CPU (AVX512_BF16 or AMX)")
         for (k, c) in cases.enumerated() { run(c, seed: UInt64(1400 + k)) }
+    }
+
+    /// Spatial (3×3) layers take oneDNN's direct bf16 kernel where it is preferred — automatically on a CPU without
+    /// AMX — and `brgconv` otherwise; 1×1 layers keep `brgconv_1x1` either way. Both kernels meet the same tolerances.
+    func testSpatialLayersTakeTheDirectKernelWherePreferred() throws {
+        try XCTSkipUnless(ConvPrecision.isBF16Supported, "no native bf16 on this CPU (AVX512_BF16 or AMX)")
+        defer { ConvPrecision.overrideDirectBF16Kernel(nil) }
+        ConvPrecision.overrideDirectBF16Kernel(nil)
+        if ProcessInfo.processInfo.environment["YOLO_BF16_DIRECT"] == nil {
+            XCTAssertEqual(ConvPrecision.prefersDirectBF16Kernel, ConvPrecision.bf16Hardware != "AMX")
+        }
+        for direct in [true, false] {
+            ConvPrecision.overrideDirectBF16Kernel(direct)
+            XCTAssertEqual(ConvPrecision.prefersDirectBF16Kernel, direct)
+            for (k, c) in cases.enumerated() {
+                let impl = run(c, seed: UInt64(1500 + k))
+                // oneDNN 2.6's default for a 3×3 layer with a residual is the direct kernel already (brgconv takes
+                // none at these widths), so only the layers without one tell the two choices apart.
+                let spatial = c.weight[2] * c.weight[3] > 1
+                let want = spatial && (direct || c.residual)
+                XCTAssertEqual(impl.hasPrefix("jit_bf16:"), want, "\(c.name), direct \(direct): \(impl)")
+            }
+        }
     }
 
     /// Training never computes bf16, whatever the layer's precision, and float32 layers never do.

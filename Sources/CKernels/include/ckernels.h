@@ -80,6 +80,11 @@ int yk_conv_forward_layout(yk_conv *c, const void *src, int src_layout, const fl
                            void *dst);
 /// Whether this CPU runs bf16 convolutions natively (oneDNN's ISA is avx512_core_bf16 or newer: AVX512_BF16 or AMX).
 int yk_conv_bf16_supported(void);
+/// Whether bf16 convolutions with a spatial kernel take oneDNN's direct `jit_bf16` kernel rather than `brgconv`
+/// (automatic: where the CPU has no AMX; YOLO_BF16_DIRECT=0/1 overrides). yk_conv_set_bf16_direct(-1) restores the
+/// automatic choice, 0/1 force it (tests, A/B runs); it applies to primitives created afterwards.
+int yk_conv_bf16_direct(void);
+void yk_conv_set_bf16_direct(int policy);
 /// Whether the primitive computes in bf16 / leaves a bf16 result.
 int yk_conv_is_bf16(const yk_conv *c);
 int yk_conv_dst_bf16(const yk_conv *c);

@@ -18,6 +18,19 @@ public enum ConvPrecision: Sendable {
     public static var bf16Hardware: String {
         OneDNNInfo.isa.hasPrefix("avx512_core_amx") ? "AMX" : isBF16Supported ? "AVX512_BF16" : "none"
     }
+
+    /// Whether bf16 convolutions with a spatial kernel (3×3, strided too) take oneDNN's direct kernel
+    /// (`jit_bf16:avx512_core_bf16`) rather than `brgconv`: as fast on AVX512_BF16 without AMX and 2–20× cheaper to
+    /// create, so a new input shape generates much less code. Chosen by the CPU — on where it has no AMX (AMX runs in
+    /// `brgconv`) — unless `YOLO_BF16_DIRECT=0/1` or `overrideDirectBF16Kernel` says otherwise. 1×1 layers keep
+    /// `brgconv_1x1` either way.
+    public static var prefersDirectBF16Kernel: Bool { yk_conv_bf16_direct() != 0 }
+
+    /// Forces `prefersDirectBF16Kernel` on or off, or restores the automatic choice (`nil`), for primitives created
+    /// from now on (tests, A/B runs).
+    public static func overrideDirectBF16Kernel(_ choice: Bool?) {
+        yk_conv_set_bf16_direct(choice.map { $0 ? 1 : 0 } ?? -1)
+    }
 }
 
 extension ConvKernel {

@@ -166,8 +166,9 @@ void yk_upsample_nearest(const float *x, float *y, int64_t n, int64_t h, int64_t
 
 /* ---- detection head decode ---- */
 /// Writes one level of the decoded head output into out[N, 4 + nc + nk, A] at anchor offset a0.
-/// box: [N, H, W, 4*reg_max] logits, cls: [N, H, W, nc] logits, kpt: [N, H, W, nk] raw (may be NULL when nk == 0).
-void yk_decode_level(const float *box, const float *cls, const float *kpt,
+/// box: [N, H, W, 4*reg_max] logits, cls: [N, H, W, nc] logits, kpt: [N, H, W, nk] raw (may be NULL when nk == 0), all
+/// NHWC, or all nChw8c when `blocked`.
+void yk_decode_level(const float *box, const float *cls, const float *kpt, int blocked,
                      int64_t n, int64_t h, int64_t w, int reg_max, int nc, int nkpt, int kdim,
                      float stride, float *out, int64_t total_anchors, int64_t a0);
 

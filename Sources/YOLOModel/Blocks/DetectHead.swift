@@ -100,8 +100,11 @@ public final class DetectHead: Module {
         let (k, d) = kptShape.map { ($0[0], $0[1]) } ?? (0, 0)
         for (i, lv) in levels.enumerated() {
             let (h, w) = (lv.box.shape[1], lv.box.shape[2])
-            yk_decode_level(lv.box.pointer, lv.cls.pointer, lv.kpt?.pointer, Int64(n), Int64(h), Int64(w),
-                            Int32(regMax), Int32(nc), Int32(k), Int32(d), stride[i], out.pointer,
+            // Blocked maps (the float32 blocked chain) are read in place; any other layout as NHWC.
+            let blocked = lv.box.layout == .nChw8c && lv.cls.layout == .nChw8c && (lv.kpt?.layout ?? .nChw8c) == .nChw8c
+            func values(_ t: Tensor) -> UnsafeMutablePointer<Float> { blocked ? t.blockedPointer : t.pointer }
+            yk_decode_level(values(lv.box), values(lv.cls), lv.kpt.map(values), blocked ? 1 : 0, Int64(n), Int64(h),
+                            Int64(w), Int32(regMax), Int32(nc), Int32(k), Int32(d), stride[i], out.pointer,
                             Int64(anchors), Int64(a0))
             a0 += h * w
         }

@@ -2,6 +2,7 @@
 #include "ckernels.h"
 #include "parallel.h"
 #include "conv1x1.h"
+#include "conv1x1_bf16.h"
 #include "winograd.h"
 #include <oneapi/dnnl/dnnl.h>
 #include <cpuid.h>
@@ -74,6 +75,8 @@ struct yk_conv {
     yk_wino *wino;
     /* the 1x1 kernel instead of a oneDNN primitive (blocked only; see try_conv1x1) */
     yk_c1 *c1;
+    /* the bf16 1x1 kernel instead of a oneDNN bf16 primitive (see try_c1b) */
+    yk_c1b *c1b;
     /* bf16 (p.bf16, see try_bf16): src_md and dst_md are the bf16 ones; an fp32 source is converted into scratch */
 };
 
@@ -399,6 +402,43 @@ static int try_bf16(yk_conv *c, const dnnl_dims_t sd, const dnnl_dims_t dd, cons
     return 0;
 }
 
+/* Whether bf16 1x1 layers run our own kernel (conv1x1_bf16.c) rather than oneDNN's brgconv_1x1: automatically where
+   the CPU has AVX512_BF16 but no AMX (whose tiles brgconv_1x1 uses); YOLO_BF16_1X1=0/1 and yk_conv_set_bf16_own_1x1
+   override. Measured on a 2-core Zen 4: see conv1x1_bf16.c. */
+static int g_c1b_policy = -1;
+static int g_c1b_auto = -1;
+
+void yk_conv_set_bf16_own_1x1(int policy) {
+    __atomic_store_n(&g_c1b_policy, policy < 0 ? -1 : policy ? 1 : 0, __ATOMIC_RELAXED);
+}
+
+int yk_conv_bf16_own_1x1(void) {
+    int policy = __atomic_load_n(&g_c1b_policy, __ATOMIC_RELAXED);
+    if (policy >= 0) return policy;
+    int automatic = __atomic_load_n(&g_c1b_auto, __ATOMIC_RELAXED);
+    if (automatic < 0) {
+        const char *env = getenv("YOLO_BF16_1X1");
+        int isa = (int)dnnl_get_effective_cpu_isa();
+        int amx = (isa & dnnl_cpu_isa_avx512_core_amx) == dnnl_cpu_isa_avx512_core_amx;
+        automatic = env && (strcmp(env, "0") == 0 || strcmp(env, "1") == 0) ? env[0] == '1' : !amx;
+        __atomic_store_n(&g_c1b_auto, automatic, __ATOMIC_RELAXED);
+    }
+    return automatic;
+}
+
+/* Whether yk_conv_create gives this bf16 convolution to conv1x1_bf16.c. */
+static int takes_c1b(const yk_conv_params *p) {
+    return p->bf16 && !p->training && yk_conv_bf16_supported() && yk_conv_bf16_own_1x1() && yk_c1b_eligible(p);
+}
+
+static int try_c1b(yk_conv *c) {
+    if (!takes_c1b(&c->p)) return -1;
+    c->c1b = yk_c1b_create(&c->p);
+    if (!c->c1b) return -1;
+    snprintf(c->impl, sizeof c->impl, "conv1x1_bf16:avx512_bf16");
+    return 0;
+}
+
 /* The 1x1 kernel (conv1x1.c) for a 1x1 stride-1 convolution of the network's blocked chain: no oneDNN primitive, so a
    new input shape creates nothing for it. Under the same switch as Winograd (our own kernels on the blocked layout). */
 static int try_conv1x1(yk_conv *c) {
@@ -413,6 +453,7 @@ static int try_conv1x1(yk_conv *c) {
 /* Whether yk_conv_create gives this convolution to one of our own kernels (Winograd, 1x1), whose creation generates no
    code: the conditions of try_winograd and try_conv1x1 on the path yk_conv_create takes to them. */
 int yk_conv_is_code_free(const yk_conv_params *p) {
+    if (takes_c1b(p)) return 1;
     if (p->training || (p->bf16 && yk_conv_bf16_supported()) || !yk_conv_winograd()) return 0;
     if (!(p->dst_blocked || prefers_blocked(p))) return 0;
     int64_t tiles = (int64_t)p->n * ((p->ih + 3) / 4) * ((p->iw + 3) / 4);
@@ -443,6 +484,7 @@ yk_conv *yk_conv_create(const yk_conv_params *p, char *err, int errlen) {
     c->p.bf16 = c->p.bf16 && !p->training;
     c->p.dst_bf16 = c->p.bf16 && p->dst_bf16;
     if (c->p.bf16) {
+        if (try_c1b(c) == 0) return c;
         if (try_bf16(c, sd, dd, wd, wnd) == 0) goto created;
         c->p.bf16 = c->p.dst_bf16 = 0;  /* no native bf16 kernel for this geometry: fp32 (yk_conv_is_bf16 says so) */
     }
@@ -489,6 +531,7 @@ void yk_conv_destroy(yk_conv *c) {
     if (c->from_blk) dnnl_primitive_destroy(c->from_blk);
     yk_wino_destroy(c->wino);
     yk_c1_destroy(c->c1);
+    yk_c1b_destroy(c->c1b);
     free(c->wei);
     free(c->bwd_wbuf);
     free(c->bwd_dwbuf);
@@ -502,6 +545,7 @@ int yk_conv_is_blocked(const yk_conv *c) { return c->blocked; }
 int yk_conv_dst_blocked(const yk_conv *c) { return c->blocked && c->p.dst_blocked; }
 int yk_conv_is_winograd(const yk_conv *c) { return c->wino != NULL; }
 int yk_conv_is_conv1x1(const yk_conv *c) { return c->c1 != NULL; }
+int yk_conv_is_conv1x1_bf16(const yk_conv *c) { return c->c1b != NULL; }
 int yk_conv_is_bf16(const yk_conv *c) { return c->p.bf16; }
 int yk_conv_dst_bf16(const yk_conv *c) { return c->p.dst_bf16; }
 
@@ -534,12 +578,14 @@ out:
 int yk_conv_set_weights(yk_conv *c, const float *oihw) {
     if (c->wino) return yk_wino_set_weights(c->wino, oihw);
     if (c->c1) return yk_c1_set_weights(c->c1, oihw);
+    if (c->c1b) return yk_c1b_set_weights(c->c1b, oihw);
     return reorder(&c->wei_user_md, oihw, &c->wei_md, c->wei);
 }
 
 int yk_conv_copy_weights(yk_conv *dst, const yk_conv *src) {
     if (dst->wino || src->wino) return dst->wino && src->wino ? yk_wino_copy_weights(dst->wino, src->wino) : -1;
     if (dst->c1 || src->c1) return dst->c1 && src->c1 ? yk_c1_copy_weights(dst->c1, src->c1) : -1;
+    if (dst->c1b || src->c1b) return dst->c1b && src->c1b ? yk_c1b_copy_weights(dst->c1b, src->c1b) : -1;
     if (!dnnl_memory_desc_equal(&dst->wei_md, &src->wei_md) ||
         !dnnl_memory_desc_equal(&dst->wei_user_md, &src->wei_user_md)) return -1;
     memcpy(dst->wei, src->wei, dst->wei_size);
@@ -654,6 +700,12 @@ static int forward_bf16(yk_conv *c, const void *src, int src_layout, const float
         if (!b) return -1;
         yk_f32_to_bf16(src, b, count);
         s = b;
+    }
+    if (c->c1b) {
+        unsigned int csr = ftz_enter();
+        int rc = yk_c1b_forward(c->c1b, s, bias, dst);
+        mxcsr_set(csr);
+        return rc;
     }
     return run_conv(c, &c->src_md, s, bias, residual, &c->dst_md, dst);
 }

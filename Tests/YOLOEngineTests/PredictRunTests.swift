@@ -48,6 +48,27 @@ final class PredictRunTests: XCTestCase {
         XCTAssertTrue(sides.contains([64, 80]), "primitives of the stride-4 layers for 256×320: \(sides)")
     }
 
+    /// With `quantize=16` where our bf16 1×1 kernel runs, the warmup also makes those layers' primitives at imgsz with
+    /// their weights prepared, and nothing that generates code (no oneDNN primitive before the first image's shape).
+    func testPredictorWarmsUpBF16Conv1x1() throws {
+        try XCTSkipUnless(ConvPrecision.isBF16Supported, "no native bf16 on this CPU (AVX512_BF16 or AMX)")
+        defer { ConvPrecision.overrideOwnBF16Conv1x1(nil) }
+        ConvPrecision.overrideOwnBF16Conv1x1(true)
+        let net = try YOLONetwork.load(Fixtures.path("trained-n-pose.pt"))
+        var o = PredictOptions()
+        o.imgsz = [256, 320]
+        o.precision = .bfloat16
+        _ = try Predictor(model: net, options: o)
+        let convs = net.namedModules().compactMap { $0.1 as? Conv2d }
+        let kernels = convs.flatMap(\.cache.primitives)
+        let own = convs.filter { $0.cache.primitives.contains(where: \.isConv1x1BF16) }
+        XCTAssertEqual(own.count, 18, "the backbone's and neck's 1×1 layers")
+        XCTAssertTrue(own.allSatisfy { $0.cache.hasPreparedPrimitives(weight: $0.weight) }, "weights prepared")
+        XCTAssertTrue(ownKernelInputSides(kernels).contains([64, 80]), "the stride-4 C2f's 1×1 layers at 256×320")
+        let generated = kernels.filter { !($0.isConv1x1BF16 || $0.isWinograd || $0.isConv1x1) }.map(\.implementation)
+        XCTAssertEqual(generated, [], "primitives that generate code before the first image")
+    }
+
     func testSwiftAPIMatchesPredictor() throws {
         let net = try YOLONetwork.load(Fixtures.path("overfit-n-pose.pt"))
         let val = Fixtures.coco8Pose.appendingPathComponent("images/val").path

@@ -26,6 +26,16 @@ final class BF16ConvTests: XCTestCase {
              bf16Source: true, residual: true),
         Case(name: "3x3 16→16 13x11, bf16 source, residual", input: [1, 13, 11, 16], weight: [16, 16, 3, 3],
              bf16Source: true, residual: true),
+        // 1×1 layers our bf16 kernel takes (no residual): its 6×4, 8×3, 12×2 tiles and single-pixel tails, batches,
+        // few input pairs, float32 results.
+        Case(name: "1x1 48→80 7x5 batch 2, bf16 source", input: [2, 7, 5, 48], weight: [80, 48, 1, 1], padding: 0,
+             bf16Source: true),
+        Case(name: "1x1 6→32 13x11, float32 source and result", input: [1, 13, 11, 6], weight: [32, 6, 1, 1],
+             padding: 0, bf16Result: false),
+        Case(name: "1x1 384→48 3x3, bf16 source", input: [1, 3, 3, 384], weight: [48, 384, 1, 1], padding: 0,
+             bf16Source: true),
+        Case(name: "1x1 64→16 40x41, bf16 source", input: [1, 40, 41, 64], weight: [16, 64, 1, 1], padding: 0,
+             bf16Source: true),
     ]
 
     /// Runs the case and checks it; returns the primitive's implementation name.
@@ -87,6 +97,24 @@ final class BF16ConvTests: XCTestCase {
                 let spatial = c.weight[2] * c.weight[3] > 1
                 let want = spatial && (direct || c.residual)
                 XCTAssertEqual(impl.hasPrefix("jit_bf16:"), want, "\(c.name), direct \(direct): \(impl)")
+            }
+        }
+    }
+
+    /// 1×1 layers without a residual run our own bf16 kernel where it is preferred — automatically on a CPU without
+    /// AMX — and oneDNN's otherwise (a residual always goes to oneDNN); both meet the same tolerances.
+    func testOwn1x1KernelWherePreferred() throws {
+        try XCTSkipUnless(ConvPrecision.isBF16Supported, "no native bf16 on this CPU (AVX512_BF16 or AMX)")
+        defer { ConvPrecision.overrideOwnBF16Conv1x1(nil) }
+        ConvPrecision.overrideOwnBF16Conv1x1(nil)
+        if ProcessInfo.processInfo.environment["YOLO_BF16_1X1"] == nil {
+            XCTAssertEqual(ConvPrecision.prefersOwnBF16Conv1x1, ConvPrecision.bf16Hardware != "AMX")
+        }
+        for own in [true, false] {
+            ConvPrecision.overrideOwnBF16Conv1x1(own)
+            for (k, c) in cases.enumerated() where c.weight[2] * c.weight[3] == 1 {
+                let impl = run(c, seed: UInt64(1550 + k))
+                XCTAssertEqual(impl == "conv1x1_bf16:avx512_bf16", own && !c.residual, "\(c.name), own \(own): \(impl)")
             }
         }
     }

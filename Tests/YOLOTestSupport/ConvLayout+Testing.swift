@@ -9,7 +9,8 @@ public func withConvLayout<T>(_ policy: ConvLayoutPolicy, _ body: () throws -> T
     return try body()
 }
 
-/// The input sides `[H, W]` of the primitives among `kernels` that our own kernels (Winograd, 1×1) serve.
+/// The input sides `[H, W]` of the primitives among `kernels` that our own kernels (Winograd, 1×1 in float32 or bf16)
+/// serve.
 public func ownKernelInputSides(_ kernels: [ConvKernel]) -> Set<[Int]> {
-    Set(kernels.filter { $0.isWinograd || $0.isConv1x1 }.map { [$0.geometry.height, $0.geometry.width] })
+    Set(kernels.filter { $0.isWinograd || $0.isConv1x1 || $0.isConv1x1BF16 }.map { [$0.geometry.height, $0.geometry.width] })
 }

@@ -85,6 +85,13 @@ int yk_conv_bf16_supported(void);
 /// automatic choice, 0/1 force it (tests, A/B runs); it applies to primitives created afterwards.
 int yk_conv_bf16_direct(void);
 void yk_conv_set_bf16_direct(int policy);
+/// Whether bf16 1x1 layers (even input channels, output channels in blocks of 16, no residual) run our own AVX512_BF16
+/// kernel rather than oneDNN's brgconv_1x1 (automatic: where the CPU has no AMX; YOLO_BF16_1X1=0/1 overrides);
+/// yk_conv_set_bf16_own_1x1(-1) restores the automatic choice, 0/1 force it, for primitives created afterwards. Such
+/// primitives report "conv1x1_bf16:avx512_bf16".
+int yk_conv_bf16_own_1x1(void);
+void yk_conv_set_bf16_own_1x1(int policy);
+int yk_conv_is_conv1x1_bf16(const yk_conv *c);
 /// Whether the primitive computes in bf16 / leaves a bf16 result.
 int yk_conv_is_bf16(const yk_conv *c);
 int yk_conv_dst_bf16(const yk_conv *c);

@@ -26,6 +26,18 @@ public enum ConvPrecision: Sendable {
     /// `brgconv_1x1` either way.
     public static var prefersDirectBF16Kernel: Bool { yk_conv_bf16_direct() != 0 }
 
+    /// Whether bf16 1×1 layers (even input widths, output widths in multiples of 16, no residual) run our own
+    /// AVX512_BF16 kernel rather than oneDNN's `brgconv_1x1`: as fast on a Zen 4 and it generates no code, so a new
+    /// input shape creates nothing for them and warmup prepares their weights. Chosen by the CPU — on where it has
+    /// no AMX — unless `YOLO_BF16_1X1=0/1` or `overrideOwnBF16Conv1x1` says otherwise.
+    public static var prefersOwnBF16Conv1x1: Bool { yk_conv_bf16_own_1x1() != 0 }
+
+    /// Forces `prefersOwnBF16Conv1x1` on or off, or restores the automatic choice (`nil`), for primitives created from
+    /// now on (tests, A/B runs).
+    public static func overrideOwnBF16Conv1x1(_ choice: Bool?) {
+        yk_conv_set_bf16_own_1x1(choice.map { $0 ? 1 : 0 } ?? -1)
+    }
+
     /// Forces `prefersDirectBF16Kernel` on or off, or restores the automatic choice (`nil`), for primitives created
     /// from now on (tests, A/B runs).
     public static func overrideDirectBF16Kernel(_ choice: Bool?) {
@@ -38,4 +50,7 @@ extension ConvKernel {
     public var isBF16: Bool { yk_conv_is_bf16(handle) != 0 }
     /// Whether its result (and a residual) is bf16 NHWC.
     public var leavesBF16: Bool { yk_conv_dst_bf16(handle) != 0 }
+    /// Whether this primitive is our own bf16 1×1 kernel (`ConvPrecision.prefersOwnBF16Conv1x1`), which generates no
+    /// code.
+    public var isConv1x1BF16: Bool { yk_conv_is_conv1x1_bf16(handle) != 0 }
 }

@@ -78,44 +78,42 @@ final class BF16ConvTests: XCTestCase {
         for (k, c) in cases.enumerated() { run(c, seed: UInt64(1400 + k)) }
     }
 
-    /// Spatial (3×3) layers take oneDNN's direct bf16 kernel where it is preferred — automatically on a CPU without
-    /// AMX — and `brgconv` otherwise; 1×1 layers keep `brgconv_1x1` either way. Both kernels meet the same tolerances.
-    func testSpatialLayersTakeTheDirectKernelWherePreferred() throws {
+    /// Runs the cases `include` selects with a kernel choice forced on and then off (`force`, read back by `current`),
+    /// after checking that the automatic choice is on unless the CPU has AMX (when `env` does not set it);
+    /// `check(case, on, implementation)` judges each primitive. The automatic choice is restored afterwards.
+    private func forEachChoice(force: (Bool?) -> Void, current: () -> Bool, env: String, seed: UInt64,
+                               include: (Case) -> Bool, check: (Case, Bool, String) -> Void) throws {
         try XCTSkipUnless(ConvPrecision.isBF16Supported, "no native bf16 on this CPU (AVX512_BF16 or AMX)")
-        defer { ConvPrecision.overrideDirectBF16Kernel(nil) }
-        ConvPrecision.overrideDirectBF16Kernel(nil)
-        if ProcessInfo.processInfo.environment["YOLO_BF16_DIRECT"] == nil {
-            XCTAssertEqual(ConvPrecision.prefersDirectBF16Kernel, ConvPrecision.bf16Hardware != "AMX")
+        defer { force(nil) }
+        force(nil)
+        if ProcessInfo.processInfo.environment[env] == nil {
+            XCTAssertEqual(current(), ConvPrecision.bf16Hardware != "AMX", "automatic choice of \(env)")
         }
-        for direct in [true, false] {
-            ConvPrecision.overrideDirectBF16Kernel(direct)
-            XCTAssertEqual(ConvPrecision.prefersDirectBF16Kernel, direct)
-            for (k, c) in cases.enumerated() {
-                let impl = run(c, seed: UInt64(1500 + k))
-                // oneDNN 2.6's default for a 3×3 layer with a residual is the direct kernel already (brgconv takes
-                // none at these widths), so only the layers without one tell the two choices apart.
-                let spatial = c.weight[2] * c.weight[3] > 1
-                let want = spatial && (direct || c.residual)
-                XCTAssertEqual(impl.hasPrefix("jit_bf16:"), want, "\(c.name), direct \(direct): \(impl)")
-            }
+        for on in [true, false] {
+            force(on)
+            XCTAssertEqual(current(), on)
+            for (k, c) in cases.enumerated() where include(c) { check(c, on, run(c, seed: seed + UInt64(k))) }
+        }
+    }
+
+    /// Spatial (3×3) layers take oneDNN's direct bf16 kernel where it is preferred — automatically on a CPU without
+    /// AMX — and `brgconv` otherwise; 1×1 layers never do. Both kernels meet the same tolerances.
+    func testSpatialLayersTakeTheDirectKernelWherePreferred() throws {
+        try forEachChoice(force: ConvPrecision.overrideDirectBF16Kernel, current: { ConvPrecision.prefersDirectBF16Kernel },
+                          env: "YOLO_BF16_DIRECT", seed: 1500, include: { _ in true }) { c, direct, impl in
+            // oneDNN 2.6's default for a 3×3 layer with a residual is the direct kernel already (brgconv takes none at
+            // these widths), so only the layers without one tell the two choices apart.
+            let spatial = c.weight[2] * c.weight[3] > 1
+            XCTAssertEqual(impl.hasPrefix("jit_bf16:"), spatial && (direct || c.residual), "\(c.name), direct \(direct): \(impl)")
         }
     }
 
     /// 1×1 layers without a residual run our own bf16 kernel where it is preferred — automatically on a CPU without
     /// AMX — and oneDNN's otherwise (a residual always goes to oneDNN); both meet the same tolerances.
     func testOwn1x1KernelWherePreferred() throws {
-        try XCTSkipUnless(ConvPrecision.isBF16Supported, "no native bf16 on this CPU (AVX512_BF16 or AMX)")
-        defer { ConvPrecision.overrideOwnBF16Conv1x1(nil) }
-        ConvPrecision.overrideOwnBF16Conv1x1(nil)
-        if ProcessInfo.processInfo.environment["YOLO_BF16_1X1"] == nil {
-            XCTAssertEqual(ConvPrecision.prefersOwnBF16Conv1x1, ConvPrecision.bf16Hardware != "AMX")
-        }
-        for own in [true, false] {
-            ConvPrecision.overrideOwnBF16Conv1x1(own)
-            for (k, c) in cases.enumerated() where c.weight[2] * c.weight[3] == 1 {
-                let impl = run(c, seed: UInt64(1550 + k))
-                XCTAssertEqual(impl == "conv1x1_bf16:avx512_bf16", own && !c.residual, "\(c.name), own \(own): \(impl)")
-            }
+        try forEachChoice(force: ConvPrecision.overrideOwnBF16Conv1x1, current: { ConvPrecision.prefersOwnBF16Conv1x1 },
+                          env: "YOLO_BF16_1X1", seed: 1550, include: { $0.weight[2] * $0.weight[3] == 1 }) { c, own, impl in
+            XCTAssertEqual(impl == "conv1x1_bf16:avx512_bf16", own && !c.residual, "\(c.name), own \(own): \(impl)")
         }
     }
 

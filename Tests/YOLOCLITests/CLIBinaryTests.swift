@@ -118,6 +118,20 @@ final class CLIBinaryTests: XCTestCase {
         }
     }
 
+    /// Every mode of the reference's grammar either runs (it gets as far as the missing model or dataset) or answers
+    /// "not available", and the ones that run are exactly those the message lists (`CLIGrammar.implementedModes`).
+    func testEveryModeRunsOrSaysItIsNotAvailable() throws {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("modes-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        for mode in CLIGrammar.modes {
+            let r = try YOLOBinary.run(["pose", mode, "model=/nonexistent/x.pt"], cwd: work, testClass: CLIBinaryTests.self)
+            XCTAssertNotEqual(r.status, 0, mode)
+            XCTAssertEqual(r.stderr.contains("is not available in this build yet"), !CLIGrammar.implementedModes.contains(mode),
+                           "\(mode): \(r.stderr)")
+        }
+    }
+
     func testModeWithoutImplementationFailsCleanly() throws {
         for args in [["pose", "benchmark", "model=a-pose.pt"], ["login"]] {
             let r = try yolo(args)

@@ -11,7 +11,7 @@
    block groups on small maps); a chunk's source stays in cache while every output block group passes over it. */
 #include "conv1x1_bf16.h"
 #include "parallel.h"
-#include <immintrin.h>
+#include "simd_exp.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,22 +24,10 @@ struct yk_c1b {
     uint16_t *w;     /* [ob][pairs][16][2] */
 };
 
-static int cpu_has_bf16(void) {
-    static int has = -1;
-    int h = __atomic_load_n(&has, __ATOMIC_RELAXED);
-    if (h < 0) {
-        __builtin_cpu_init();
-        h = __builtin_cpu_supports("avx512bf16") && __builtin_cpu_supports("avx512bw") &&
-            __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
-        __atomic_store_n(&has, h, __ATOMIC_RELAXED);
-    }
-    return h;
-}
-
 int yk_c1b_eligible(const yk_conv_params *p) {
     if (p->training || p->groups != 1 || p->kh != 1 || p->kw != 1 || p->sh != 1 || p->sw != 1) return 0;
     if (p->ph != 0 || p->pw != 0 || p->post_add || p->ic % 2 != 0 || p->oc % 16 != 0) return 0;
-    return cpu_has_bf16();
+    return yk_conv_bf16_supported();  /* oneDNN's avx512_core_bf16: AVX512_BF16 with F, BW, VL and DQ */
 }
 
 yk_c1b *yk_c1b_create(const yk_conv_params *p) {
@@ -79,24 +67,6 @@ int yk_c1b_copy_weights(yk_c1b *dst, const yk_c1b *src) {
     return 0;
 }
 
-/* e^x on sixteen floats (yk_exp8's reduction and polynomial, inputs clamped to [-87.3, 88.3]). */
-YK_BF16 static inline __m512 exp16(__m512 x) {
-    x = _mm512_min_ps(_mm512_max_ps(x, _mm512_set1_ps(-87.3f)), _mm512_set1_ps(88.3f));
-    __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
-                                    _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
-    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
-    __m512 y = _mm512_set1_ps(1.9875691500e-4f);
-    y = _mm512_fmadd_ps(y, r, _mm512_set1_ps(1.3981999507e-3f));
-    y = _mm512_fmadd_ps(y, r, _mm512_set1_ps(8.3334519073e-3f));
-    y = _mm512_fmadd_ps(y, r, _mm512_set1_ps(4.1665795894e-2f));
-    y = _mm512_fmadd_ps(y, r, _mm512_set1_ps(1.6666665459e-1f));
-    y = _mm512_fmadd_ps(y, r, _mm512_set1_ps(5.0000001201e-1f));
-    y = _mm512_fmadd_ps(y, _mm512_mul_ps(r, r), _mm512_add_ps(r, _mm512_set1_ps(1.0f)));
-    __m512i e = _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23);
-    return _mm512_mul_ps(y, _mm512_castsi512_ps(e));
-}
-
 struct c1b_job {
     const yk_c1b *c;
     const uint16_t *src;
@@ -129,7 +99,7 @@ YK_BF16 static inline __attribute__((always_inline)) void tile(const struct c1b_
         __m512 bias = _mm512_loadu_ps(j->bias + (o0 + o) * 16);
         for (int p = 0; p < NP; p++) {
             __m512 y = _mm512_add_ps(acc[p * NO + o], bias);
-            if (c->p.post_silu) y = _mm512_div_ps(y, _mm512_add_ps(_mm512_set1_ps(1.0f), exp16(_mm512_sub_ps(_mm512_setzero_ps(), y))));
+            if (c->p.post_silu) y = _mm512_div_ps(y, _mm512_add_ps(_mm512_set1_ps(1.0f), yk_exp16(_mm512_sub_ps(_mm512_setzero_ps(), y))));
             size_t at = (size_t)(pix + p) * oc + (size_t)(o0 + o) * 16;
             if (c->p.dst_bf16) _mm256_storeu_si256((__m256i *)((uint16_t *)j->dst + at), (__m256i)_mm512_cvtneps_pbh(y));
             else _mm512_storeu_ps((float *)j->dst + at, y);

@@ -30,15 +30,17 @@ static inline int64_t offset(const struct decode_job *j, int64_t b, int64_t p, i
 
 /* Expected distance of each side: softmax over reg_max bins, weighted by the bin index. */
 static void dfl_scalar(const struct decode_job *j, int64_t b, int64_t p, float d[4]) {
-    const int reg_max = j->reg_max;
+    const int reg_max = j->reg_max, channels = 4 * reg_max;
     for (int side = 0; side < 4; side++) {
-        float z[reg_max];
-        for (int k = 0; k < reg_max; k++) z[k] = j->box[offset(j, b, p, side * reg_max + k, 4 * reg_max)];
-        float m = z[0];
-        for (int k = 1; k < reg_max; k++) m = z[k] > m ? z[k] : m;
+        const int c0 = side * reg_max;
+        float m = j->box[offset(j, b, p, c0, channels)];
+        for (int k = 1; k < reg_max; k++) {
+            float z = j->box[offset(j, b, p, c0 + k, channels)];
+            m = z > m ? z : m;
+        }
         float sum = 0.f, acc = 0.f;
         for (int k = 0; k < reg_max; k++) {
-            float e = expf(z[k] - m);
+            float e = expf(j->box[offset(j, b, p, c0 + k, channels)] - m);
             sum += e;
             acc += e * (float)k;
         }

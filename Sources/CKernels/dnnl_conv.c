@@ -275,8 +275,9 @@ static int try_conv1x1(yk_conv *c) {
     return -1;
 }
 
-/* Whether yk_conv_create gives this convolution to one of our own kernels (Winograd, 1x1), whose creation generates no
-   code: the conditions of try_winograd and try_conv1x1 on the path yk_conv_create takes to them. */
+/* Whether yk_conv_create gives this convolution to one of our own kernels (bf16 1x1, Winograd, float32 1x1), whose
+   creation generates no code: the conditions of try_c1b, try_winograd and try_conv1x1 on the path yk_conv_create takes
+   to them. */
 int yk_conv_is_code_free(const yk_conv_params *p) {
     if (takes_c1b(p)) return 1;
     if (p->training || (p->bf16 && yk_conv_bf16_supported()) || !yk_conv_winograd()) return 0;

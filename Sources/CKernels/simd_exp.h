@@ -1,6 +1,7 @@
 /* e^x without library calls (private to CKernels): Cody–Waite reduction by ln 2 and Cephes' degree-6 polynomial,
    ~1 ulp from expf. yk_expf is the scalar form, written so that loops over it vectorize (training's SiLU loops);
-   yk_exp8 the AVX2/FMA form on eight floats (yk_silu8 of the Winograd and 1x1 kernels, the head's DFL softmax). */
+   yk_exp8 the AVX2/FMA form on eight floats (yk_silu8 of the Winograd and 1x1 kernels, the head's DFL softmax), yk_exp16
+   the AVX-512 form on sixteen (the bf16 1x1 kernel). */
 #ifndef YK_SIMD_EXP_H
 #define YK_SIMD_EXP_H
 #include <immintrin.h>
@@ -52,6 +53,24 @@ YK_AVX2 static inline __m256 yk_exp8(__m256 x) {
     y = _mm256_fmadd_ps(y, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
     __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
     return _mm256_mul_ps(y, _mm256_castsi256_ps(e));
+}
+
+/* yk_exp8 on sixteen floats (AVX-512F; the bf16 1x1 kernel's SiLU). */
+#define YK_AVX512 __attribute__((target("avx512f")))
+YK_AVX512 static inline __m512 yk_exp16(__m512 x) {
+    x = _mm512_min_ps(_mm512_max_ps(x, _mm512_set1_ps(-87.3f)), _mm512_set1_ps(88.3f));
+    __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(YK_LOG2E)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(YK_LN2_HI), x);
+    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(YK_LN2_LO), r);
+    __m512 y = _mm512_set1_ps(YK_EXP_P0);
+    y = _mm512_fmadd_ps(y, r, _mm512_set1_ps(YK_EXP_P1));
+    y = _mm512_fmadd_ps(y, r, _mm512_set1_ps(YK_EXP_P2));
+    y = _mm512_fmadd_ps(y, r, _mm512_set1_ps(YK_EXP_P3));
+    y = _mm512_fmadd_ps(y, r, _mm512_set1_ps(YK_EXP_P4));
+    y = _mm512_fmadd_ps(y, r, _mm512_set1_ps(YK_EXP_P5));
+    y = _mm512_fmadd_ps(y, _mm512_mul_ps(r, r), _mm512_add_ps(r, _mm512_set1_ps(1.0f)));
+    __m512i e = _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23);
+    return _mm512_mul_ps(y, _mm512_castsi512_ps(e));
 }
 
 /* Sum of the eight lanes. */

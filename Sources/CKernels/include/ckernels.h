@@ -68,7 +68,8 @@ int yk_conv_copy_weights(yk_conv *dst, const yk_conv *src);
 /// Creates n forward primitives on up to `threads` threads at once (0: the OpenMP thread count; the caller's OpenMP thread count is used on
 /// every thread, since oneDNN sizes kernels by it); out[i] is NULL where creation failed.
 void yk_conv_create_many(const yk_conv_params *ps, int n, yk_conv **out, int threads);
-/// Whether yk_conv_create would give this convolution to our own Winograd or 1x1 kernel (no code generated).
+/// Whether yk_conv_create would give this convolution to one of our own kernels — Winograd, the float32 1x1 or the bf16
+/// 1x1 — which generate no code.
 int yk_conv_is_code_free(const yk_conv_params *p);
 /// dst = post_ops(conv(src, reordered weights) + bias). residual may be NULL unless post_add.
 int yk_conv_forward(yk_conv *c, const float *src, const float *bias, const float *residual, float *dst);

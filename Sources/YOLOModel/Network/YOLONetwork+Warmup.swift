@@ -4,10 +4,10 @@ import YOLOTensor
 extension YOLONetwork {
     /// Does the shape-independent one-time work of inference before the first image, where Ultralytics' predictor
     /// warms its model up at `imgsz`: the planning pass (every convolution's geometry, at a stride-sized input) and,
-    /// for the layers our own kernels serve (Winograd, 1×1: no code to generate), the primitive at `batch`×`height`×
-    /// `width` and the transformed weights, which every later shape shares. Primitives that oneDNN generates code for
-    /// are left to the first image, whose shape is not known yet (they are created several at a time before its
-    /// forward), so nothing is made that no image may use.
+    /// for the layers our own kernels serve (Winograd, float32 and bf16 1×1: no code to generate), the primitive at
+    /// `batch`×`height`×`width` and the prepared weights, which every later shape shares (Winograd) or copies.
+    /// Primitives that oneDNN generates code for are left to the first image, whose shape is not known yet (they are
+    /// created several at a time before its forward), so nothing is made that no image may use.
     ///
     /// Measured on yolov8n-pose at 480×640 (2-core Zen 4 VM, float32): weight preparation took 13–15 ms of the
     /// first image's 51–75 ms (~27 ms steady).

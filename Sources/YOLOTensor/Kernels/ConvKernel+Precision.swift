@@ -22,9 +22,15 @@ public enum ConvPrecision: Sendable {
     /// Whether bf16 convolutions with a spatial kernel (3×3, strided too) take oneDNN's direct kernel
     /// (`jit_bf16:avx512_core_bf16`) rather than `brgconv`: as fast on AVX512_BF16 without AMX and 2–20× cheaper to
     /// create, so a new input shape generates much less code. Chosen by the CPU — on where it has no AMX (AMX runs in
-    /// `brgconv`) — unless `YOLO_BF16_DIRECT=0/1` or `overrideDirectBF16Kernel` says otherwise. 1×1 layers keep
-    /// `brgconv_1x1` either way.
+    /// `brgconv`) — unless `YOLO_BF16_DIRECT=0/1` or `overrideDirectBF16Kernel` says otherwise. 1×1 layers never take it
+    /// (see `prefersOwnBF16Conv1x1`).
     public static var prefersDirectBF16Kernel: Bool { yk_conv_bf16_direct() != 0 }
+
+    /// Forces `prefersDirectBF16Kernel` on or off, or restores the automatic choice (`nil`), for primitives created
+    /// from now on (tests, A/B runs).
+    public static func overrideDirectBF16Kernel(_ choice: Bool?) {
+        yk_conv_set_bf16_direct(choice.map { $0 ? 1 : 0 } ?? -1)
+    }
 
     /// Whether bf16 1×1 layers (even input widths, output widths in multiples of 16, no residual) run our own
     /// AVX512_BF16 kernel rather than oneDNN's `brgconv_1x1`: as fast on a Zen 4 and it generates no code, so a new
@@ -36,12 +42,6 @@ public enum ConvPrecision: Sendable {
     /// now on (tests, A/B runs).
     public static func overrideOwnBF16Conv1x1(_ choice: Bool?) {
         yk_conv_set_bf16_own_1x1(choice.map { $0 ? 1 : 0 } ?? -1)
-    }
-
-    /// Forces `prefersDirectBF16Kernel` on or off, or restores the automatic choice (`nil`), for primitives created
-    /// from now on (tests, A/B runs).
-    public static func overrideDirectBF16Kernel(_ choice: Bool?) {
-        yk_conv_set_bf16_direct(choice.map { $0 ? 1 : 0 } ?? -1)
     }
 }
 

@@ -205,7 +205,7 @@ public final class ConvCache: @unchecked Sendable {
     /// last geometry scaled by the ratio. A primitive costs 0.3–25 ms of single-threaded code generation, so a new
     /// letterbox shape otherwise pays the sum of them serially. Predictions that do not come true only cost time.
     /// `threads` 0 uses as many threads as the convolutions compute with (OpenMP's count). With `codeFreeOnly`, only
-    /// the primitives our own kernels serve (Winograd, 1×1: nothing to generate, weights shared by every shape).
+    /// the primitives our own kernels serve (Winograd, float32 and bf16 1×1: nothing to generate).
     public static func prewarm(_ caches: [ConvCache], from old: [Int], to new: [Int], threads: Int = 0,
                                codeFreeOnly: Bool = false) {
         precondition(old.count == 3 && new.count == 3 && old.allSatisfy { $0 > 0 } && new.allSatisfy { $0 > 0 },
@@ -246,7 +246,8 @@ public final class ConvCache: @unchecked Sendable {
 }
 
 extension ConvCache.Key {
-    /// Whether our own Winograd or 1×1 kernel serves this call (`yk_conv_is_code_free`): creating it generates no code.
+    /// Whether one of our own kernels (Winograd, float32 or bf16 1×1) serves this call (`yk_conv_is_code_free`): creating
+    /// it generates no code.
     var isCodeFree: Bool {
         var p = params
         return yk_conv_is_code_free(&p) != 0
